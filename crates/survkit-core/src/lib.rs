@@ -1,0 +1,15 @@
+//! # survkit-core
+//!
+//! Survival estimators on plain numeric inputs: Kaplan–Meier with Greenwood variance,
+//! Nelson–Aalen, the log-rank family of tests, restricted mean survival, reverse-KM
+//! follow-up, and Cox proportional-hazards regression.
+//!
+//! This crate does no parsing, no I/O and reads no clock: callers hand it slices of
+//! numbers and get plain `serde`-serialisable results back. Every convention that
+//! changes a number (CI transform, tie handling, ...) is an explicit option whose
+//! default is R `survival`'s behaviour.
+#![deny(missing_docs)]
+
+pub mod error;
+
+pub use error::Error;

@@ -1,0 +1,2 @@
+//! WebAssembly binding of survkit, loaded by the page's Web Worker.
+#![deny(missing_docs)]
