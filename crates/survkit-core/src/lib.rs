@@ -10,6 +10,10 @@
 //! default is R `survival`'s behaviour.
 #![deny(missing_docs)]
 
+pub mod compare;
+pub mod cox;
 pub mod error;
+pub mod followup;
+pub mod km;
 
 pub use error::Error;

@@ -80,6 +80,10 @@ pub struct Prepared {
     pub strata: Option<Factor>,
     /// Candidate covariates for Cox models (values may be missing).
     pub covariates: Vec<Covariate>,
+    /// Case weights for Cox models, when given.
+    pub weights: Option<Vec<f64>>,
+    /// Cluster variable for robust (sandwich) standard errors, when given.
+    pub cluster: Option<Factor>,
     /// Rows left out of every analysis of this endpoint, with the reason.
     pub excluded: Vec<Exclusion>,
     /// The event coding in words, e.g. "event = Dead (31 rows); censored = Alive (43 rows)".

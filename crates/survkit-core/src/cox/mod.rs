@@ -1,0 +1,1 @@
+//! Cox proportional-hazards regression (in progress).

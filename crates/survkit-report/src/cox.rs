@@ -1,0 +1,1 @@
+//! Cox section of the Report (in progress).

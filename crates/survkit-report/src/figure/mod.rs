@@ -1,0 +1,1 @@
+//! Figures rendered to SVG and PDF (in progress).

@@ -1,0 +1,1 @@
+//! Survival section of the Report (in progress).
