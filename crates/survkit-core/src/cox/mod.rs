@@ -1,1 +1,797 @@
-//! Cox proportional-hazards regression (in progress).
+//! Cox proportional-hazards regression (Cox 1972), fitted by Newton–Raphson on the log
+//! partial likelihood, with Efron's (1977, default as R) or Breslow's (1974) handling of
+//! tied event times, strata, counting-process `(start, stop]` data, case weights and
+//! robust (sandwich) standard errors (Lin & Wei 1989). Follows Therneau & Grambsch
+//! (2000), *Modeling Survival Data*, chapters 3 and 7.
+//!
+//! # Formula
+//!
+//! With risk score `rᵢ = exp(xᵢβ)` and, at each distinct event time t with `d` events
+//! (case weights `wᵢ`), the risk-set sums `S0 = Σ wᵢ rᵢ`, `S1 = Σ wᵢ rᵢ xᵢ`,
+//! `S2 = Σ wᵢ rᵢ xᵢxᵢᵀ` over subjects at risk and `D0, D1, D2` the same sums over the `d`
+//! events, Efron's log partial likelihood is
+//!
+//! `ℓ(β) = Σ_events wᵢ xᵢβ − Σ_t Σ_{k=0}^{d−1} w̄ log(S0 − (k/d) D0)`
+//!
+//! with `w̄` the mean weight of the tied events; Breslow's uses the single term
+//! `Σ w · log S0`. Score and information follow by differentiation: with
+//! `x̄ₖ = (S1 − (k/d)D1)/(S0 − (k/d)D0)` and `Vₖ` the matching weighted variance,
+//! `U = Σ wᵢ xᵢ − Σ w̄ x̄ₖ` and `I = Σ w̄ Vₖ`.
+//!
+//! Iteration: `β ← β + I⁻¹U`; a step that lowers ℓ is halved; convergence when
+//! `|1 − ℓ_old/ℓ_new| ≤ eps` (1e-9) within `max_iter` (20) iterations, as R's `coxph`.
+//!
+//! # Example
+//!
+//! ```
+//! use survkit_core::cox::{fit, CoxData, CoxOptions};
+//! let stop = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+//! let status = [true, true, false, true, true, false];
+//! let x = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0];
+//! let data = CoxData::new(&stop, &status, &x, 1);
+//! let f = fit(&data, &CoxOptions::default()).unwrap();
+//! assert!(f.converged);
+//! assert_eq!(f.n, 6);
+//! ```
+
+// Risk-set sums are index arithmetic over small p×p blocks; ranges read clearer here.
+#![allow(clippy::needless_range_loop)]
+
+mod concordance;
+mod sweep;
+pub mod zph;
+
+pub use concordance::Concordance;
+
+use crate::Error;
+use nalgebra::{Cholesky, DMatrix, DVector};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+use sweep::{EventTime, Sorted};
+
+/// How tied event times enter the partial likelihood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ties {
+    /// Efron (1977): the default of R and lifelines.
+    #[default]
+    Efron,
+    /// Breslow (1974): the default of SAS and Stata.
+    Breslow,
+}
+
+/// Inputs of a Cox model, borrowed from the caller.
+#[derive(Debug, Clone, Copy)]
+pub struct CoxData<'a> {
+    /// Entry (start) times for `(start, stop]` counting-process data; `None` = 0.
+    pub start: Option<&'a [f64]>,
+    /// Exit (stop) times.
+    pub stop: &'a [f64],
+    /// `true` = event at `stop`.
+    pub status: &'a [bool],
+    /// Covariates, column-major n×p (`x[j * n + i]`).
+    pub x: &'a [f64],
+    /// Number of covariate columns.
+    pub p: usize,
+    /// Stratum index of each row (separate baseline hazards), when stratified.
+    pub strata: Option<&'a [usize]>,
+    /// Case weights (non-negative, finite), when weighted.
+    pub weights: Option<&'a [f64]>,
+    /// Cluster index of each row for robust standard errors, when clustered.
+    pub cluster: Option<&'a [usize]>,
+}
+
+impl<'a> CoxData<'a> {
+    /// Right-censored data without strata, weights or clusters.
+    pub fn new(stop: &'a [f64], status: &'a [bool], x: &'a [f64], p: usize) -> Self {
+        CoxData {
+            start: None,
+            stop,
+            status,
+            x,
+            p,
+            strata: None,
+            weights: None,
+            cluster: None,
+        }
+    }
+}
+
+fn default_max_iter() -> usize {
+    20
+}
+fn default_eps() -> f64 {
+    1e-9
+}
+
+/// Fitting options; defaults are R's `coxph`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoxOptions {
+    /// Tie handling (default Efron).
+    #[serde(default)]
+    pub ties: Ties,
+    /// Robust (sandwich) standard errors; implied when a cluster is given.
+    #[serde(default)]
+    pub robust: bool,
+    /// Maximum Newton–Raphson iterations (default 20).
+    #[serde(default = "default_max_iter")]
+    pub max_iter: usize,
+    /// Convergence tolerance on the relative change of the log partial likelihood (1e-9).
+    #[serde(default = "default_eps")]
+    pub eps: f64,
+    /// Firth's penalized likelihood (Heinze & Schemper 2002). Not implemented yet:
+    /// requesting it returns [`Error::InvalidOption`].
+    #[serde(default)]
+    pub firth: bool,
+}
+
+impl Default for CoxOptions {
+    fn default() -> Self {
+        CoxOptions {
+            ties: Ties::Efron,
+            robust: false,
+            max_iter: 20,
+            eps: 1e-9,
+            firth: false,
+        }
+    }
+}
+
+/// A chi-square test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChiSquareTest {
+    /// Test statistic.
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// Upper-tail p-value.
+    pub p: f64,
+}
+
+impl ChiSquareTest {
+    /// Test of `chisq` on `df` degrees of freedom (p = 1 when df = 0).
+    pub fn new(chisq: f64, df: usize) -> Self {
+        let p = if df == 0 || !chisq.is_finite() {
+            if df == 0 {
+                1.0
+            } else {
+                f64::NAN
+            }
+        } else {
+            ChiSquared::new(df as f64)
+                .map(|d| d.sf(chisq.max(0.0)))
+                .unwrap_or(f64::NAN)
+        };
+        ChiSquareTest { chisq, df, p }
+    }
+}
+
+/// The three global tests of `β = 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CoxTests {
+    /// Likelihood-ratio test `2(ℓ(β̂) − ℓ(0))`.
+    pub likelihood_ratio: ChiSquareTest,
+    /// Wald test `β̂ᵀ V⁻¹ β̂` (robust variance when robust SEs were asked for).
+    pub wald: ChiSquareTest,
+    /// Score (log-rank) test `U(0)ᵀ I(0)⁻¹ U(0)`.
+    pub score: ChiSquareTest,
+}
+
+/// A numerical caveat about a fit (the fit is returned; read it with care).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Caveat {
+    /// The iteration limit was reached before the log-likelihood settled.
+    NotConverged {
+        /// Iterations done.
+        iterations: usize,
+    },
+    /// The log-likelihood converged while this coefficient kept moving: monotone
+    /// likelihood, the estimate is effectively infinite (Heinze & Schemper 2002).
+    InfiniteCoefficient {
+        /// Column index (0-based).
+        column: usize,
+    },
+    /// The column takes a single value: it was left out (coefficient NaN).
+    ConstantColumn {
+        /// Column index.
+        column: usize,
+    },
+    /// The column is a linear combination of earlier columns (or carries no information
+    /// among the risk sets): it was left out (coefficient NaN), as R reports `NA`.
+    Collinear {
+        /// Column index.
+        column: usize,
+    },
+    /// The information matrix at the final estimate could not be inverted.
+    SingularInformation,
+}
+
+/// Martingale and deviance residuals, one per input row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Residuals {
+    /// Martingale residuals `δᵢ − Λ̂ᵢ` (Therneau, Grambsch & Fleming 1990).
+    pub martingale: Vec<f64>,
+    /// Deviance residuals `sign(M)·√(−2[M + δ log(δ − M)])`.
+    pub deviance: Vec<f64>,
+}
+
+/// A fitted Cox model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoxFit {
+    /// Tie handling used.
+    pub ties: Ties,
+    /// Coefficients (log hazard ratios); NaN for columns left out (see `aliased`).
+    pub coef: Vec<f64>,
+    /// Model-based standard errors.
+    pub se: Vec<f64>,
+    /// Robust (sandwich) standard errors, when asked for or clustered.
+    pub robust_se: Option<Vec<f64>>,
+    /// Variance matrix (model-based), p×p, rows of columns left out are NaN.
+    pub var: Vec<Vec<f64>>,
+    /// Robust variance matrix, when computed.
+    pub robust_var: Option<Vec<Vec<f64>>>,
+    /// Columns left out because constant or collinear.
+    pub aliased: Vec<bool>,
+    /// Log partial likelihood at β = 0 and at the estimate.
+    pub loglik: [f64; 2],
+    /// Newton–Raphson iterations done.
+    pub iterations: usize,
+    /// Whether the convergence criterion was met.
+    pub converged: bool,
+    /// Likelihood-ratio, Wald and score tests.
+    pub tests: CoxTests,
+    /// Robust score test (Lin & Wei 1989), when robust SEs were computed.
+    pub robust_score: Option<ChiSquareTest>,
+    /// Harrell's C of the linear predictor, with its standard error.
+    pub concordance: Concordance,
+    /// Akaike information criterion `−2ℓ(β̂) + 2·df`.
+    pub aic: f64,
+    /// Number of rows used.
+    pub n: usize,
+    /// Number of events.
+    pub events: usize,
+    /// Numerical caveats.
+    pub caveats: Vec<Caveat>,
+    /// Linear predictor `(xᵢ − x̄)β̂` per row (centred as R's `predict(type = "lp")`).
+    #[serde(skip_serializing, default)]
+    pub linear_predictors: Vec<f64>,
+    /// Martingale and deviance residuals per row.
+    #[serde(skip_serializing, default)]
+    pub residuals: Option<Residuals>,
+}
+
+/// Validates the data; returns the number of rows.
+fn validate(d: &CoxData) -> Result<usize, Error> {
+    let n = d.stop.len();
+    let check_len = |what: &str, len: usize, expected: usize| {
+        if len != expected {
+            Err(Error::LengthMismatch {
+                what: what.to_string(),
+                expected,
+                found: len,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    check_len("status (against stop)", d.status.len(), n)?;
+    check_len("x (n × p)", d.x.len(), n * d.p)?;
+    if let Some(s) = d.start {
+        check_len("start (against stop)", s.len(), n)?;
+    }
+    if let Some(s) = d.strata {
+        check_len("strata (against stop)", s.len(), n)?;
+    }
+    if let Some(s) = d.weights {
+        check_len("weights (against stop)", s.len(), n)?;
+    }
+    if let Some(s) = d.cluster {
+        check_len("cluster (against stop)", s.len(), n)?;
+    }
+    for (i, &t) in d.stop.iter().enumerate() {
+        if !t.is_finite() {
+            return Err(Error::InvalidValue {
+                what: "stop time".into(),
+                index: i,
+                reason: format!("not a finite number ({t})"),
+            });
+        }
+        if let Some(s) = d.start {
+            if !s[i].is_finite() || s[i] >= t {
+                return Err(Error::InvalidValue {
+                    what: "start time".into(),
+                    index: i,
+                    reason: format!("start ({}) must be finite and before stop ({t})", s[i]),
+                });
+            }
+        }
+    }
+    if let Some(w) = d.weights {
+        for (i, &v) in w.iter().enumerate() {
+            if !v.is_finite() || v < 0.0 {
+                return Err(Error::InvalidValue {
+                    what: "weight".into(),
+                    index: i,
+                    reason: format!("weights must be finite and non-negative, found {v}"),
+                });
+            }
+        }
+    }
+    for (k, &v) in d.x.iter().enumerate() {
+        if !v.is_finite() {
+            return Err(Error::InvalidValue {
+                what: format!("covariate column {}", k / n.max(1) + 1),
+                index: k % n.max(1),
+                reason: format!("not a finite number ({v})"),
+            });
+        }
+    }
+    Ok(n)
+}
+
+impl Sorted {
+    /// Sorts rows once: by stratum, then stop time descending (and start descending).
+    fn new(d: &CoxData, n: usize) -> Sorted {
+        let stratum: Vec<usize> = d.strata.map_or_else(|| vec![0; n], |s| s.to_vec());
+        let mut by_stop: Vec<usize> = (0..n).collect();
+        by_stop.sort_by(|&a, &b| {
+            stratum[a]
+                .cmp(&stratum[b])
+                .then(d.stop[b].total_cmp(&d.stop[a]))
+        });
+        let mut by_start = Vec::new();
+        if let Some(s) = d.start {
+            by_start = (0..n).collect();
+            by_start.sort_by(|&a, &b| stratum[a].cmp(&stratum[b]).then(s[b].total_cmp(&s[a])));
+        }
+        let mut strata_ranges = Vec::new();
+        let mut b = 0;
+        for k in 1..=n {
+            if k == n || stratum[by_stop[k]] != stratum[by_stop[b]] {
+                strata_ranges.push((b, k));
+                b = k;
+            }
+        }
+        Sorted {
+            n,
+            p: 0,
+            x: Vec::new(),
+            start: d.start.map(|s| s.to_vec()),
+            stop: d.stop.to_vec(),
+            status: d.status.to_vec(),
+            weight: d.weights.map_or_else(|| vec![1.0; n], |w| w.to_vec()),
+            stratum,
+            by_stop,
+            by_start,
+            strata_ranges,
+        }
+    }
+
+    /// Installs the centred columns `cols` of `d.x` as the design.
+    fn set_columns(&mut self, d: &CoxData, cols: &[usize]) {
+        let n = self.n;
+        let p = cols.len();
+        self.p = p;
+        self.x = vec![0.0; n * p];
+        for (jj, &j) in cols.iter().enumerate() {
+            let col = &d.x[j * n..(j + 1) * n];
+            let mean = col.iter().sum::<f64>() / n as f64;
+            for i in 0..n {
+                self.x[i * p + jj] = col[i] - mean;
+            }
+        }
+    }
+}
+
+fn to_matrix(v: &[f64], p: usize) -> DMatrix<f64> {
+    DMatrix::from_row_slice(p, p, v)
+}
+
+/// Chooses the columns to fit: drops constant columns, then (in column order) columns
+/// whose information is (numerically) explained by the earlier kept ones.
+fn select_columns(
+    d: &CoxData,
+    s: &mut Sorted,
+    ties: Ties,
+    caveats: &mut Vec<Caveat>,
+) -> Vec<usize> {
+    let n = s.n;
+    let mut candidates = Vec::new();
+    for j in 0..d.p {
+        let col = &d.x[j * n..(j + 1) * n];
+        let (lo, hi) = col
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        if n > 0 && lo == hi {
+            caveats.push(Caveat::ConstantColumn { column: j });
+        } else {
+            candidates.push(j);
+        }
+    }
+    s.set_columns(d, &candidates);
+    let e0 = s.eval(&vec![0.0; candidates.len()], ties, None);
+    let q = candidates.len();
+    let full = to_matrix(&e0.imat, q);
+    let max_diag = (0..q).map(|a| full[(a, a)]).fold(0.0f64, f64::max);
+    let mut kept: Vec<usize> = Vec::new(); // indices into candidates
+    for a in 0..q {
+        let ajj = full[(a, a)];
+        let resid = if kept.is_empty() {
+            ajj
+        } else {
+            let kk = kept.len();
+            let sub = DMatrix::from_fn(kk, kk, |r, c| full[(kept[r], kept[c])]);
+            let b = DVector::from_fn(kk, |r, _| full[(kept[r], a)]);
+            match Cholesky::new(sub) {
+                Some(ch) => ajj - b.dot(&ch.solve(&b)),
+                None => 0.0,
+            }
+        };
+        if ajj > 1e-12 * max_diag.max(f64::MIN_POSITIVE) && resid > 1e-9 * ajj {
+            kept.push(a);
+        } else {
+            caveats.push(Caveat::Collinear {
+                column: candidates[a],
+            });
+        }
+    }
+    let cols: Vec<usize> = kept.iter().map(|&a| candidates[a]).collect();
+    s.set_columns(d, &cols);
+    cols
+}
+
+/// Fits a Cox proportional-hazards model.
+///
+/// See the [module documentation](self) for the likelihood and the iteration.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when inputs disagree in length, [`Error::InvalidValue`] for
+/// non-finite values, start ≥ stop or negative weights, [`Error::NoData`] without rows
+/// or without events, [`Error::InvalidOption`] for a bad tolerance or `firth = true`.
+pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
+    if opts.firth {
+        return Err(Error::InvalidOption(
+            "Firth's penalized likelihood is not available yet".into(),
+        ));
+    }
+    if !(opts.eps > 0.0 && opts.eps < 1.0) {
+        return Err(Error::InvalidOption(format!(
+            "eps must be between 0 and 1, found {}",
+            opts.eps
+        )));
+    }
+    let n = validate(data)?;
+    if n == 0 {
+        return Err(Error::NoData("the Cox model has no rows".into()));
+    }
+    let events = data.status.iter().filter(|&&s| s).count();
+    if events == 0 {
+        return Err(Error::NoData(
+            "the Cox model needs at least one event".into(),
+        ));
+    }
+    let ties = opts.ties;
+    let mut caveats = Vec::new();
+    let mut s = Sorted::new(data, n);
+    let cols = select_columns(data, &mut s, ties, &mut caveats);
+    let q = cols.len();
+
+    // Newton–Raphson with step-halving.
+    let mut beta = vec![0.0; q];
+    let e0 = s.eval(&beta, ties, None);
+    let l0 = e0.loglik;
+    let i0 = to_matrix(&e0.imat, q);
+    let u0 = DVector::from_column_slice(&e0.u);
+    let (score_chisq, mut step) = match Cholesky::new(i0) {
+        Some(ch) => {
+            let st = ch.solve(&u0);
+            (u0.dot(&st), st)
+        }
+        None => (f64::NAN, DVector::zeros(q)),
+    };
+    let mut cur = e0;
+    let mut lold = l0;
+    let mut converged = q == 0;
+    let mut iterations = 0;
+    let mut newbeta: Vec<f64> = beta.iter().zip(step.iter()).map(|(b, s)| b + s).collect();
+    let mut halving = false;
+    if q > 0 {
+        for it in 1..=opts.max_iter {
+            iterations = it;
+            let e = s.eval(&newbeta, ties, None);
+            let lnew = if e.loglik.is_nan() {
+                f64::NEG_INFINITY
+            } else {
+                e.loglik
+            };
+            let rel = if lnew == lold {
+                0.0
+            } else {
+                (1.0 - lold / lnew).abs()
+            };
+            if !halving && rel <= opts.eps {
+                converged = true;
+                beta = newbeta.clone();
+                cur = e;
+                break;
+            }
+            if it == opts.max_iter {
+                if lnew >= lold {
+                    beta = newbeta.clone();
+                    cur = e;
+                }
+                break;
+            }
+            if lnew < lold {
+                halving = true;
+                for (nb, b) in newbeta.iter_mut().zip(&beta) {
+                    *nb = (*nb + b) / 2.0;
+                }
+            } else {
+                halving = false;
+                lold = lnew;
+                beta = newbeta.clone();
+                let im = to_matrix(&e.imat, q);
+                let uu = DVector::from_column_slice(&e.u);
+                match Cholesky::new(im) {
+                    Some(ch) => step = ch.solve(&uu),
+                    None => step.iter_mut().for_each(|v| *v /= 2.0),
+                }
+                newbeta = beta.iter().zip(step.iter()).map(|(b, s)| b + s).collect();
+                cur = e;
+            }
+        }
+    }
+    if !converged {
+        caveats.push(Caveat::NotConverged { iterations });
+    }
+    let l1 = cur.loglik;
+    let imat = to_matrix(&cur.imat, q);
+    let var_q: Option<DMatrix<f64>> = Cholesky::new(imat).map(|c| c.inverse());
+    if var_q.is_none() && q > 0 {
+        caveats.push(Caveat::SingularInformation);
+    }
+    // Monotone likelihood: the log-likelihood has settled but one more Newton step would
+    // still move the coefficient appreciably (it is running off to ±∞).
+    if let Some(v) = &var_q {
+        let uu = DVector::from_column_slice(&cur.u);
+        let next = v * uu;
+        for (jj, &j) in cols.iter().enumerate() {
+            let sd = {
+                let m = (0..n).map(|i| s.x[i * q + jj].powi(2)).sum::<f64>() / n as f64;
+                m.sqrt()
+            };
+            let moving = next[jj].abs() > 1e-4 * beta[jj].abs().max(1.0);
+            let huge = (beta[jj] * sd).abs() > 15.0;
+            if converged && (moving || huge) {
+                caveats.push(Caveat::InfiniteCoefficient { column: j });
+            }
+        }
+    }
+    let p = data.p;
+    let nan_mat = || vec![vec![f64::NAN; p]; p];
+    let expand = |m: &DMatrix<f64>| {
+        let mut out = nan_mat();
+        for (a, &ja) in cols.iter().enumerate() {
+            for (b, &jb) in cols.iter().enumerate() {
+                out[ja][jb] = m[(a, b)];
+            }
+        }
+        out
+    };
+    let mut coef = vec![f64::NAN; p];
+    for (jj, &j) in cols.iter().enumerate() {
+        coef[j] = beta[jj];
+    }
+    let var = var_q.as_ref().map_or_else(nan_mat, expand);
+    let se: Vec<f64> = (0..p).map(|j| var[j][j].sqrt()).collect();
+    let bvec = DVector::from_column_slice(&beta);
+
+    // Residuals and robust variance from one extra recorded sweep.
+    let mut recs: Vec<EventTime> = Vec::new();
+    s.eval(&beta, ties, Some(&mut recs));
+    let eta = s.shifted_eta(&beta);
+    let (score_resid, resid) = residuals(&s, &recs, &eta);
+    let robust = opts.robust || data.cluster.is_some();
+    let mut robust_var_q = None;
+    let mut robust_score = None;
+    if robust {
+        if let Some(v) = &var_q {
+            robust_var_q = Some(sandwich(&s, &score_resid, v, data.cluster));
+            // Robust score test at β = 0 (Lin & Wei 1989): U(0)ᵀ (D₀ᵀD₀)⁻¹ U(0), with the
+            // score residuals at zero scaled by I(0)⁻¹.
+            let mut recs0 = Vec::new();
+            s.eval(&vec![0.0; q], ties, Some(&mut recs0));
+            let eta0 = s.shifted_eta(&vec![0.0; q]);
+            let (sr0, _) = residuals(&s, &recs0, &eta0);
+            let i0 = to_matrix(&s.eval(&vec![0.0; q], ties, None).imat, q);
+            if let Some(ch0) = Cholesky::new(i0) {
+                let v0 = ch0.inverse();
+                let rv0 = sandwich(&s, &sr0, &v0, data.cluster);
+                let st = &v0 * &u0;
+                if let Some(chr) = Cholesky::new(rv0) {
+                    let chisq = st.dot(&chr.solve(&st));
+                    robust_score = Some(ChiSquareTest::new(chisq, q));
+                }
+            }
+        }
+    }
+    let robust_var = robust_var_q.as_ref().map(expand);
+    let robust_se = robust_var
+        .as_ref()
+        .map(|rv| (0..p).map(|j| rv[j][j].sqrt()).collect());
+    let wald_var = robust_var_q.as_ref().or(var_q.as_ref());
+    let wald_chisq = match wald_var.and_then(|v| Cholesky::new(v.clone())) {
+        Some(ch) if q > 0 => bvec.dot(&ch.solve(&bvec)),
+        _ if q == 0 => 0.0,
+        _ => f64::NAN,
+    };
+    let lp: Vec<f64> = (0..n)
+        .map(|i| (0..q).map(|jj| s.x[i * q + jj] * beta[jj]).sum())
+        .collect();
+    let concordance = concordance::harrell(
+        data.start,
+        data.stop,
+        data.status,
+        &lp,
+        data.strata,
+        data.weights,
+        data.cluster,
+    );
+    Ok(CoxFit {
+        ties,
+        coef,
+        se,
+        robust_se,
+        var,
+        robust_var,
+        aliased: (0..p).map(|j| !cols.contains(&j)).collect(),
+        loglik: [l0, l1],
+        iterations,
+        converged,
+        tests: CoxTests {
+            likelihood_ratio: ChiSquareTest::new(2.0 * (l1 - l0), q),
+            wald: ChiSquareTest::new(wald_chisq, q),
+            score: ChiSquareTest::new(if q == 0 { 0.0 } else { score_chisq }, q),
+        },
+        robust_score,
+        concordance,
+        aic: -2.0 * l1 + 2.0 * q as f64,
+        n,
+        events,
+        caveats,
+        linear_predictors: lp,
+        residuals: Some(resid),
+    })
+}
+
+/// Score residuals (row-major n×q) and martingale/deviance residuals.
+///
+/// For subject i with interval (sᵢ, tᵢ], writing `H` and `XH` for the sums of `dΛₖ` and
+/// `x̄ₖ dΛₖ` over event times in the interval (Efron sub-steps included):
+/// `Lᵢ = δᵢ (xᵢ − x̄(tᵢ)) − rᵢ (xᵢ H − XH) + δᵢ rᵢ (xᵢ Hc − XHc)` where the last term
+/// gives back the part of the tied-event hazard an event does not carry under Efron's
+/// approximation; the martingale residual is `Mᵢ = δᵢ − rᵢ H + δᵢ rᵢ Hc`.
+fn residuals(s: &Sorted, recs: &[EventTime], eta: &[f64]) -> (Vec<f64>, Residuals) {
+    let n = s.n;
+    let q = s.p;
+    // Event records come per stratum in descending time; cumulate ascending.
+    let mut by_stratum: Vec<(usize, usize)> = Vec::new(); // [begin, end) in recs
+    let mut b = 0;
+    for k in 1..=recs.len() {
+        if k == recs.len() || recs[k].stratum != recs[b].stratum {
+            by_stratum.push((b, k));
+            b = k;
+        }
+    }
+    let mut cum_h = vec![0.0; recs.len() + 1];
+    let mut cum_xh = vec![0.0; (recs.len() + 1) * q];
+    let mut score = vec![0.0; n * q];
+    let mut mart = vec![0.0; n];
+    for &(rb, re) in &by_stratum {
+        // Suffix sums in descending-time order: cum[k] = Σ over records k..re of the
+        // stratum, i.e. over its event times ≤ time_k (zero past the stratum's end).
+        for k in (rb..re).rev() {
+            let (nh, nx) = if k + 1 == re {
+                (0.0, None)
+            } else {
+                (cum_h[k + 1], Some(k + 1))
+            };
+            cum_h[k] = nh + recs[k].haz;
+            for jj in 0..q {
+                let prev = nx.map_or(0.0, |kk| cum_xh[kk * q + jj]);
+                cum_xh[k * q + jj] = prev + recs[k].xhaz[jj];
+            }
+        }
+    }
+    let stratum_of = |st: usize| by_stratum.iter().find(|r| recs[r.0].stratum == st).copied();
+    // Index of the first record (descending times) with time ≤ t, within [rb, re).
+    let first_le = |rb: usize, re: usize, t: f64| rb + recs[rb..re].partition_point(|r| r.time > t);
+    for i in 0..n {
+        let xi = &s.x[i * q..(i + 1) * q];
+        let r = eta[i].exp();
+        let Some((rb, re)) = stratum_of(s.stratum[i]) else {
+            mart[i] = if s.status[i] { 1.0 } else { 0.0 };
+            if s.status[i] {
+                // Cannot happen: an event always creates a record in its stratum.
+                mart[i] = f64::NAN;
+            }
+            continue;
+        };
+        let a = first_le(rb, re, s.stop[i]);
+        let bnd = match &s.start {
+            Some(st) => first_le(rb, re, st[i]),
+            None => re,
+        };
+        let tail_h = |k: usize| if k >= re { 0.0 } else { cum_h[k] };
+        let tail_xh = |k: usize, jj: usize| if k >= re { 0.0 } else { cum_xh[k * q + jj] };
+        let h = tail_h(a) - tail_h(bnd);
+        let mut m = -r * h;
+        let row = &mut score[i * q..(i + 1) * q];
+        for jj in 0..q {
+            let xh = tail_xh(a, jj) - tail_xh(bnd, jj);
+            row[jj] = -r * (xi[jj] * h - xh);
+        }
+        if s.status[i] {
+            let rec = &recs[a];
+            m += 1.0 + r * rec.haz_corr;
+            for jj in 0..q {
+                row[jj] += xi[jj] - rec.xbar[jj] + r * (xi[jj] * rec.haz_corr - rec.xhaz_corr[jj]);
+            }
+        }
+        mart[i] = m;
+    }
+    let deviance = mart
+        .iter()
+        .zip(&s.status)
+        .map(|(&m, &d)| {
+            let dd = if d { 1.0 } else { 0.0 };
+            let inner = if d { m + (dd - m).ln() } else { m };
+            m.signum() * (-2.0 * inner).max(0.0).sqrt()
+        })
+        .collect();
+    (
+        score,
+        Residuals {
+            martingale: mart,
+            deviance,
+        },
+    )
+}
+
+/// Sandwich variance `V (DᵀD) V` with `D` the case-weighted score residuals, summed
+/// within clusters when given (Lin & Wei 1989; Therneau & Grambsch 2000, §7.2).
+fn sandwich(
+    s: &Sorted,
+    score: &[f64],
+    v: &DMatrix<f64>,
+    cluster: Option<&[usize]>,
+) -> DMatrix<f64> {
+    let q = s.p;
+    let n = s.n;
+    let mut groups: Vec<usize> = match cluster {
+        Some(c) => c.to_vec(),
+        None => (0..n).collect(),
+    };
+    // Compact cluster ids to 0..g.
+    let mut ids: Vec<usize> = groups.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    for gi in groups.iter_mut() {
+        *gi = ids.binary_search(gi).unwrap_or(0);
+    }
+    let g = ids.len();
+    let mut d = DMatrix::<f64>::zeros(g, q);
+    for i in 0..n {
+        let w = s.weight[i];
+        for jj in 0..q {
+            d[(groups[i], jj)] += w * score[i * q + jj];
+        }
+    }
+    let dd = d.transpose() * &d;
+    v * dd * v
+}

@@ -1,0 +1,1 @@
+//! Test of proportional hazards from scaled Schoenfeld residuals (in progress).
