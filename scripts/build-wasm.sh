@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the page's WebAssembly package into www/pkg/:
+#   cargo (wasm32) -> wasm-bindgen (--target web) -> wasm-opt -> size report.
+# Quick when nothing changed. `--force` rebuilds regardless.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/wasm-env.sh
+. scripts/wasm-env.sh
+
+out=www/pkg
+wasm_out=$out/survkit_wasm_bg.wasm
+force=${1:-}
+
+# Up to date? (newer than every Rust source, manifest and the lock file)
+if [ "$force" != --force ] && [ -f "$wasm_out" ] && [ -f "$out/survkit_wasm.js" ] &&
+  [ -z "$(find crates Cargo.toml Cargo.lock -newer "$wasm_out" \( -name '*.rs' -o -name '*.toml' -o -name Cargo.lock \) -print -quit)" ]; then
+  echo "== wasm package up to date ($wasm_out)"
+  exit 0
+fi
+
+setup_wasm_toolchain
+ensure_wasm_bindgen_cli
+ensure_node_modules
+
+echo "== cargo build survkit-wasm for wasm32 ($WASM_MODE)"
+wasm_cargo build --profile wasm-release -p survkit-wasm
+raw=$WASM_TARGET_DIR/$WASM_TARGET/wasm-release/survkit_wasm.wasm
+
+echo "== wasm-bindgen"
+mkdir -p "$out"
+wasm-bindgen --target web --no-typescript --out-dir "$out" "$raw"
+
+echo "== wasm-opt"
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$wasm_out" -o "$wasm_out.opt"
+mv "$wasm_out.opt" "$wasm_out"
+
+bytes=$(wc -c <"$wasm_out")
+gz=$(gzip -9 -c "$wasm_out" | wc -c)
+printf '== %s: %s bytes raw, %s bytes gzipped (%.1f KB; budget 600 KB)\n' \
+  "$wasm_out" "$bytes" "$gz" "$(awk -v g="$gz" 'BEGIN { print g / 1024 }')"
+mkdir -p target
+printf '{"raw_bytes": %s, "gzip_bytes": %s}\n' "$bytes" "$gz" >target/wasm-size.json
