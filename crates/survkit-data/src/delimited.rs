@@ -1,0 +1,340 @@
+//! Delimited text: encoding detection, delimiter and decimal-mark sniffing, header
+//! detection, and parsing into compact raw columns with the `csv` crate.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+
+use crate::error::{ImportError, ImportErrorKind};
+use crate::options::ImportOptions;
+use crate::table::RawColumn;
+use crate::values::{parse_date, parse_number};
+
+/// Decoded text with the name of the encoding used.
+pub(crate) fn decode<'a>(
+    bytes: &'a [u8],
+    opts: &ImportOptions,
+    notes: &mut Vec<String>,
+) -> Result<(Cow<'a, str>, String), ImportError> {
+    if let Some(label) = &opts.encoding {
+        let enc = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            ImportError::new(ImportErrorKind::BadOption {
+                message: format!(
+                    "unknown encoding '{label}': expected a label such as utf-8, utf-16le, utf-16be, windows-1252 or latin1"
+                ),
+            })
+        })?;
+        let (text, used, _) = enc.decode(bytes);
+        return Ok((text, used.name().to_string()));
+    }
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        let (text, used, _) = enc.decode(bytes);
+        let name = format!("{} (with byte-order mark)", used.name());
+        return Ok((text, name));
+    }
+    // UTF-16 without BOM: every other byte is zero.
+    if bytes.len() >= 8 {
+        let sample = &bytes[..bytes.len().min(4096) & !1];
+        let pairs = sample.len() / 2;
+        let zero_odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let zero_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+        if zero_odd * 10 > pairs * 7 && zero_even * 10 < pairs {
+            let (text, _) = UTF_16LE.decode_without_bom_handling(bytes);
+            notes.push("read as UTF-16LE (no byte-order mark)".into());
+            return Ok((text, "UTF-16LE".into()));
+        }
+        if zero_even * 10 > pairs * 7 && zero_odd * 10 < pairs {
+            let (text, _) = UTF_16BE.decode_without_bom_handling(bytes);
+            notes.push("read as UTF-16BE (no byte-order mark)".into());
+            return Ok((text, "UTF-16BE".into()));
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((Cow::Borrowed(s), UTF_8.name().to_string())),
+        Err(_) => {
+            let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+            notes.push(
+                "the file is not valid UTF-8: read as Windows-1252 (Western European); set the encoding if accented letters look wrong"
+                    .into(),
+            );
+            Ok((text, WINDOWS_1252.name().to_string()))
+        }
+    }
+}
+
+/// Rejects text that is really binary data.
+pub(crate) fn check_text(text: &str) -> Result<(), ImportError> {
+    let sample: &str = match text.char_indices().nth(65_536) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    let mut n = 0usize;
+    let mut bad = 0usize;
+    for c in sample.chars() {
+        n += 1;
+        if c == '\0' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\u{fffd}' {
+            bad += 1;
+        }
+    }
+    if bad > 0 && (sample.contains('\0') || bad * 100 > n) {
+        return Err(ImportError::new(ImportErrorKind::Binary { looks_like: None }));
+    }
+    let head = sample.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        return Err(ImportError::new(ImportErrorKind::NotATable {
+            reason: "the file is a web page (HTML), as some systems save under an .xls name; open it in a spreadsheet program and save it as .xlsx or CSV".into(),
+        }));
+    }
+    if head.starts_with("<?xml") {
+        return Err(ImportError::new(ImportErrorKind::NotATable {
+            reason: "the file is XML; export the data as CSV or .xlsx".into(),
+        }));
+    }
+    if head.starts_with("{\\rtf") {
+        return Err(ImportError::new(ImportErrorKind::NotATable {
+            reason: "the file is a rich-text (RTF) document; export the data as CSV or .xlsx".into(),
+        }));
+    }
+    Ok(())
+}
+
+const CANDIDATES: [u8; 4] = [b'\t', b';', b',', b'|'];
+
+fn reader(delim: u8, data: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data)
+}
+
+/// Picks the delimiter whose field count is most consistent over the first lines.
+pub(crate) fn sniff_delimiter(sample: &str) -> Option<u8> {
+    let mut best: Option<(u8, usize, usize)> = None; // (delim, rows agreeing, fields)
+    for &d in &CANDIDATES {
+        let mut rdr = reader(d, sample.as_bytes());
+        let mut counts: Vec<usize> = Vec::new();
+        let mut rec = csv::ByteRecord::new();
+        while counts.len() < 100 {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {
+                    if rec.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace())) {
+                        continue;
+                    }
+                    counts.push(rec.len());
+                }
+                _ => break,
+            }
+        }
+        // The last line of a sample may be cut off.
+        if counts.len() > 2 {
+            counts.pop();
+        }
+        let Some(&first) = counts.first() else { continue };
+        if first < 2 {
+            continue;
+        }
+        let agree = counts.iter().filter(|&&c| c == first).count();
+        let score = (agree, first);
+        let better = match best {
+            None => true,
+            Some((_, a, f)) => score > (a, f),
+        };
+        if better {
+            best = Some((d, agree, first));
+        }
+    }
+    best.map(|b| b.0)
+}
+
+/// Guesses the decimal mark from number-like fields.
+pub(crate) fn sniff_decimal(cols: &[RawColumn], delimiter: u8) -> u8 {
+    let mut comma = 0usize;
+    let mut dot = 0usize;
+    let mut comma3 = 0usize;
+    for col in cols {
+        for i in 0..col.len().min(1000) {
+            let s = col.get(i).trim();
+            let b = s.as_bytes();
+            let body = b.strip_prefix(b"-").unwrap_or(b);
+            let seps: Vec<(usize, u8)> = body.iter().enumerate().filter(|(_, c)| !c.is_ascii_digit()).map(|(i, c)| (i, *c)).collect();
+            if let [(pos, sep)] = seps.as_slice() {
+                if (*sep == b',' || *sep == b'.') && *pos + 1 < body.len() {
+                    let frac = body.len() - pos - 1;
+                    match (sep, frac == 3 && *pos > 0) {
+                        (b',', false) => comma += 1,
+                        (b',', true) => comma3 += 1,
+                        (b'.', false) => dot += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    if comma > dot || (comma == 0 && dot == 0 && comma3 > 0 && delimiter != b',') {
+        b','
+    } else {
+        b'.'
+    }
+}
+
+/// The table as text columns, before typing.
+pub(crate) struct RawTable {
+    pub columns: Vec<RawColumn>,
+    /// Spreadsheet row number of each record (first line = 1).
+    pub rows: Vec<u32>,
+    pub delimiter: u8,
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn trim_bytes(mut f: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = f {
+        if first.is_ascii_whitespace() {
+            f = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = f {
+        if last.is_ascii_whitespace() {
+            f = rest;
+        } else {
+            break;
+        }
+    }
+    f
+}
+
+/// Splits text into raw columns. Blank records are skipped but counted in row numbers.
+pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -> Result<RawTable, ImportError> {
+    // Old Mac files end lines with CR only; the csv reader counts lines by LF.
+    let text: Cow<'_, str> = if !text.contains('\n') && text.contains('\r') {
+        Cow::Owned(text.replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        return Err(ImportError::new(ImportErrorKind::Empty));
+    }
+    let sample_end = text.char_indices().nth(65_536).map_or(text.len(), |(i, _)| i);
+    let sample = &text[..sample_end];
+    let delimiter = match opts.delimiter {
+        Some(c) if c.is_ascii() && c != '"' && c != '\n' && c != '\r' => c as u8,
+        Some(c) => {
+            return Err(ImportError::new(ImportErrorKind::BadOption {
+                message: format!("delimiter {c:?} cannot be used: expected a single ASCII character other than a quote or line end"),
+            }))
+        }
+        None => match sniff_delimiter(sample) {
+            Some(d) => d,
+            None => {
+                let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                return Err(ImportError::new(ImportErrorKind::OneColumn {
+                    first_line: shorten(first_line.trim(), 60),
+                }));
+            }
+        },
+    };
+    let mut rdr = reader(delimiter, text.as_bytes());
+    let mut rec = csv::ByteRecord::new();
+    let mut columns: Vec<RawColumn> = Vec::new();
+    let mut rows: Vec<u32> = Vec::new();
+    let mut expected = 0usize;
+    // Row bookkeeping: the next spreadsheet row after the previous record.
+    let mut next_row: u64 = 1;
+    let mut prev_end_line: u64 = 0;
+    let mut blank_records = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(ImportError::new(ImportErrorKind::NotATable {
+                    reason: format!("the text could not be split into fields ({e})"),
+                }))
+            }
+        }
+        let line = rec.position().map_or(prev_end_line + 1, |p| p.line());
+        let skipped_lines = line.saturating_sub(prev_end_line + 1);
+        let row = next_row + skipped_lines;
+        let inner_newlines = rec.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
+        prev_end_line = line + inner_newlines;
+        next_row = row + 1;
+        let row_u32 = u32::try_from(row).unwrap_or(u32::MAX);
+        if rec.iter().all(|f| trim_bytes(f).is_empty()) {
+            blank_records += 1;
+            continue;
+        }
+        if columns.is_empty() {
+            expected = rec.len();
+            // Trailing empty fields after a trailing delimiter in the first row.
+            columns = (0..expected).map(|_| RawColumn::default()).collect();
+        }
+        let mut n = rec.len();
+        if n > expected {
+            if rec.iter().skip(expected).all(|f| trim_bytes(f).is_empty()) {
+                n = expected;
+            } else {
+                return Err(ImportError::new(ImportErrorKind::RaggedRow { row: row as usize, found: n, expected }));
+            }
+        }
+        if n < expected {
+            return Err(ImportError::new(ImportErrorKind::RaggedRow { row: row as usize, found: n, expected }));
+        }
+        for (j, field) in rec.iter().take(expected).enumerate() {
+            let f = trim_bytes(field);
+            // Fields are cut at ASCII bytes of valid UTF-8, so they are valid UTF-8.
+            let s = std::str::from_utf8(f).map_or_else(|_| String::from_utf8_lossy(f), Cow::Borrowed);
+            if let Some(col) = columns.get_mut(j) {
+                col.push(&s);
+            }
+        }
+        rows.push(row_u32);
+    }
+    if blank_records > 0 {
+        notes.push(format!("{blank_records} empty row(s) skipped"));
+    }
+    if columns.is_empty() {
+        return Err(ImportError::new(ImportErrorKind::Empty));
+    }
+    if columns.len() < 2 {
+        let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        return Err(ImportError::new(ImportErrorKind::OneColumn {
+            first_line: shorten(first_line.trim(), 60),
+        }));
+    }
+    Ok(RawTable { columns, rows, delimiter })
+}
+
+/// Whether the first row looks like column names rather than data.
+pub(crate) fn looks_like_header(cols: &[RawColumn], decimal: u8, is_missing: &dyn Fn(&str) -> bool) -> bool {
+    let is_value = |s: &str| parse_number(s, decimal).is_some() || parse_date(s).is_some();
+    let first: Vec<&str> = cols.iter().map(|c| c.get(0)).collect();
+    if first.iter().any(|s| !s.is_empty() && is_value(s)) {
+        return false;
+    }
+    if cols.iter().all(|c| c.len() < 2) {
+        return true;
+    }
+    // Some column below holds values while its first cell is a name.
+    let typed_below = cols.iter().any(|c| {
+        let n = c.len().min(200);
+        let present: Vec<&str> = (1..n).map(|i| c.get(i)).filter(|s| !is_missing(s)).collect();
+        !present.is_empty() && present.iter().filter(|s| is_value(s)).count() * 10 >= present.len() * 9
+    });
+    if typed_below {
+        return true;
+    }
+    // All text: a header if no first cell reappears below it.
+    cols.iter().all(|c| {
+        let h = c.get(0);
+        !h.is_empty() && (1..c.len().min(200)).all(|i| c.get(i) != h)
+    })
+}

@@ -1,0 +1,177 @@
+//! Workbooks (XLSX, XLS, XLSB, ODS) through `calamine`: the chosen sheet becomes raw
+//! text columns in the same canonical form the delimited path produces (numbers with
+//! '.' decimals, dates as ISO 8601), so one typing step serves both.
+
+use std::io::Cursor;
+
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Ods, Reader, Xls, Xlsb, Xlsx};
+
+use crate::error::{ImportError, ImportErrorKind};
+use crate::table::{Format, RawColumn};
+use crate::values::{format_date, format_number};
+
+/// Days between 1899-12-30 (Excel's day 0 in the 1900 system) and 1970-01-01.
+const EXCEL_1970: f64 = 25_569.0;
+/// Days between the 1900 and 1904 date systems.
+const EXCEL_1904: f64 = 1_462.0;
+
+pub(crate) struct SheetData {
+    pub columns: Vec<RawColumn>,
+    pub rows: Vec<u32>,
+    pub sheet: String,
+    pub sheets: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+fn err(format: Format, e: impl std::fmt::Display) -> ImportError {
+    let format = match format {
+        Format::Xlsx => "xlsx",
+        Format::Xls => "xls",
+        Format::Xlsb => "xlsb",
+        Format::Ods => "ods",
+        Format::Delimited => "text",
+    };
+    ImportError::new(ImportErrorKind::Spreadsheet {
+        format: format.into(),
+        message: e.to_string(),
+    })
+}
+
+fn excel_date(dt: &ExcelDateTime) -> String {
+    let v = dt.as_f64();
+    if *dt == ExcelDateTime::new(v, ExcelDateTimeType::TimeDelta, false)
+        || *dt == ExcelDateTime::new(v, ExcelDateTimeType::TimeDelta, true)
+    {
+        // A duration cell: keep it as a number of days.
+        return format_number(v);
+    }
+    let is_1904 = *dt == ExcelDateTime::new(v, ExcelDateTimeType::DateTime, true);
+    let serial = if is_1904 { v + EXCEL_1904 } else { v };
+    // Excel's phantom 1900-02-29 shifts serials before March 1900 by one day.
+    let serial = if !is_1904 && serial < 60.0 { serial + 1.0 } else { serial };
+    format_date(serial - EXCEL_1970)
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => format_number(*f),
+        Data::String(s) => s.trim().to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => excel_date(dt),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
+        Data::Error(e) => e.to_string(),
+        Data::Empty => String::new(),
+    }
+}
+
+/// Detects the workbook type from its bytes and name.
+pub(crate) fn workbook_format(bytes: &[u8], ext: &str) -> Format {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Format::Xls;
+    }
+    let head = &bytes[..bytes.len().min(200)];
+    if head.windows(46).any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet") || ext == "ods" {
+        return Format::Ods;
+    }
+    if ext == "xlsb" {
+        return Format::Xlsb;
+    }
+    Format::Xlsx
+}
+
+fn load<R: Reader<Cursor<Vec<u8>>>>(
+    mut wb: R,
+    format: Format,
+    sheet: Option<&str>,
+) -> Result<SheetData, ImportError>
+where
+    R::Error: std::fmt::Display,
+{
+    let sheets = wb.sheet_names();
+    if sheets.is_empty() {
+        return Err(ImportError::new(ImportErrorKind::NotATable {
+            reason: "the workbook has no sheets".into(),
+        }));
+    }
+    let mut notes = Vec::new();
+    let name = match sheet {
+        Some(s) => sheets
+            .iter()
+            .find(|n| n.as_str() == s)
+            .or_else(|| sheets.iter().find(|n| n.trim().eq_ignore_ascii_case(s.trim())))
+            .cloned()
+            .ok_or_else(|| {
+                ImportError::new(ImportErrorKind::BadSheet {
+                    requested: s.to_string(),
+                    available: sheets.clone(),
+                })
+            })?,
+        None => sheets[0].clone(),
+    };
+    let mut range = wb.worksheet_range(&name).map_err(|e| err(format, e))?;
+    let mut chosen = name;
+    if sheet.is_none() && range.is_empty() {
+        // First sheet empty: take the first one with data.
+        for s in sheets.iter().skip(1) {
+            if let Ok(r) = wb.worksheet_range(s) {
+                if !r.is_empty() {
+                    notes.push(format!("sheet '{}' is empty: read sheet '{s}'", chosen));
+                    range = r;
+                    chosen = s.clone();
+                    break;
+                }
+            }
+        }
+    }
+    if sheets.len() > 1 {
+        notes.push(format!("the workbook has {} sheets; read '{chosen}'", sheets.len()));
+    }
+    let (row0, _) = range.start().unwrap_or((0, 0));
+    let width = range.width();
+    let mut columns: Vec<RawColumn> = (0..width).map(|_| RawColumn::default()).collect();
+    let mut rows = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        if r.iter().all(|c| matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty())) {
+            continue;
+        }
+        for (j, c) in r.iter().enumerate().take(width) {
+            if let Some(col) = columns.get_mut(j) {
+                col.push(&cell_text(c));
+            }
+        }
+        rows.push(row0.saturating_add(i as u32).saturating_add(1));
+    }
+    Ok(SheetData {
+        columns,
+        rows,
+        sheet: chosen,
+        sheets,
+        notes,
+    })
+}
+
+/// Reads one sheet of a workbook into raw columns.
+pub(crate) fn read_workbook(bytes: &[u8], format: Format, sheet: Option<&str>) -> Result<SheetData, ImportError> {
+    let cur = Cursor::new(bytes.to_vec());
+    match format {
+        Format::Xls => load(Xls::new(cur).map_err(|e| err(format, e))?, format, sheet),
+        Format::Ods => load(Ods::new(cur).map_err(|e| err(format, e))?, format, sheet),
+        Format::Xlsb => load(Xlsb::new(cur).map_err(|e| err(format, e))?, format, sheet),
+        Format::Xlsx | Format::Delimited => match Xlsx::new(cur) {
+            Ok(wb) => load(wb, Format::Xlsx, sheet),
+            Err(e) => {
+                // A ZIP that is not an xlsx: maybe ODS or XLSB under another name.
+                let cur = Cursor::new(bytes.to_vec());
+                if let Ok(wb) = Ods::new(cur) {
+                    return load(wb, Format::Ods, sheet);
+                }
+                let cur = Cursor::new(bytes.to_vec());
+                if let Ok(wb) = Xlsb::new(cur) {
+                    return load(wb, Format::Xlsb, sheet);
+                }
+                Err(err(Format::Xlsx, e))
+            }
+        },
+    }
+}
