@@ -250,6 +250,9 @@ pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -
     // Row bookkeeping: the next spreadsheet row after the previous record.
     let mut next_row: u64 = 1;
     let mut prev_end_line: u64 = 0;
+    let bytes = text.as_bytes();
+    let mut scan_pos = 0usize;
+    let mut line_at_scan: u64 = 1;
     let mut blank_records = 0usize;
     loop {
         match rdr.read_byte_record(&mut rec) {
@@ -261,9 +264,18 @@ pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -
                 }))
             }
         }
-        let line = rec.position().map_or(prev_end_line + 1, |p| p.line());
+        // Line of the record's first byte (the reader's own line count lags by one
+        // after CRLF terminators, so count line feeds directly).
+        let mut start_byte = rec.position().map_or(scan_pos, |p| p.byte() as usize).clamp(scan_pos, bytes.len());
+        while matches!(bytes.get(start_byte), Some(b'\r' | b'\n')) {
+            start_byte += 1;
+        }
+        line_at_scan += bytes[scan_pos..start_byte].iter().filter(|b| **b == b'\n').count() as u64;
+        scan_pos = start_byte;
+        let line = line_at_scan;
         let skipped_lines = line.saturating_sub(prev_end_line + 1);
         let row = next_row + skipped_lines;
+        blank_records += skipped_lines as usize;
         let inner_newlines = rec.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
         prev_end_line = line + inner_newlines;
         next_row = row + 1;
