@@ -1,1 +1,915 @@
-//! Survival section of the Report (in progress).
+//! Survival section of the Report: Kaplan–Meier curves (overall and per group) with
+//! medians, quantiles, survival at chosen times and restricted means; median follow-up
+//! by reverse Kaplan–Meier; the log-rank family of tests (stratified when a strata
+//! column is given), test for trend, pairwise comparisons, log-rank hazard ratios and
+//! RMST differences — with the caveats a statistician would raise beside them.
+//!
+//! Every number comes from `survkit_core` (Kaplan & Meier 1958; Greenwood 1926;
+//! Harrington & Fleming 1982; Schemper & Smith 1996; Royston & Parmar 2013); this module
+//! only decides what to compute for the user's options and labels the results.
+
+use serde::{Deserialize, Serialize};
+use survkit_core::compare::{self, PAdjust, RatioCi, TestMethod, TestResult};
+use survkit_core::followup::{follow_up, FollowUp};
+use survkit_core::km::{kaplan_meier, ConfType, KmFit, KmOptions};
+use survkit_core::Error;
+use survkit_data::Prepared;
+
+use crate::Warning;
+
+/// What the user asked of the survival section. Missing fields take R's conventions:
+/// `log` CI at 95%, quartiles, RMST up to the largest observed time (R's
+/// `print(fit, rmean = "common")`), the log-rank test, Holm-adjusted pairwise tests,
+/// the first group level as reference, no trend test.
+///
+/// The Kaplan–Meier options (`conf_type`, `conf_level`, `quantiles`, `times`,
+/// `rmst_tau`) are flattened in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SurvivalOptions {
+    /// Kaplan–Meier options.
+    #[serde(flatten)]
+    pub km: KmOptions,
+    /// Tests to run when there are groups (default `["log-rank"]`).
+    pub tests: Vec<TestMethod>,
+    /// Adjustment of pairwise p-values (default `holm`); pairwise tests are run when
+    /// there are three or more groups.
+    pub pairwise_adjust: PAdjust,
+    /// Pairwise tests of each group against the reference only (default: all pairs).
+    pub pairwise_vs_reference: bool,
+    /// Reference group label for hazard ratios, RMST differences and (optionally)
+    /// pairwise tests; default the first level.
+    pub reference_group: Option<String>,
+    /// Run the test for trend across ordered groups (level order, scores 1, 2, 3, …).
+    pub trend: bool,
+}
+
+impl Default for SurvivalOptions {
+    fn default() -> Self {
+        SurvivalOptions {
+            km: KmOptions::default(),
+            tests: vec![TestMethod::LogRank],
+            pairwise_adjust: PAdjust::Holm,
+            pairwise_vs_reference: false,
+            reference_group: None,
+            trend: false,
+        }
+    }
+}
+
+/// One Kaplan–Meier curve: the group label (null for the overall curve) and the fit's
+/// fields flattened in (`n`, `events`, `time`, `n_risk`, …, `median`, `rmst`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curve {
+    /// Group label, or `None` for all patients together.
+    pub group: Option<String>,
+    /// The estimate.
+    #[serde(flatten)]
+    pub fit: KmFit,
+}
+
+/// Observed and expected events of one group in a test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestGroup {
+    /// Group label.
+    pub group: String,
+    /// Number of patients.
+    pub n: usize,
+    /// Number of events.
+    pub events: usize,
+    /// Observed (weighted for weighted tests, as R's `survdiff`).
+    pub observed: f64,
+    /// Expected under the null hypothesis.
+    pub expected: f64,
+}
+
+/// One comparison test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestSummary {
+    /// `log-rank`, `peto-peto`, `gehan-breslow`, `tarone-ware`, `fleming-harrington`.
+    pub method: String,
+    /// ρ of a Fleming–Harrington test.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rho: Option<f64>,
+    /// γ of a Fleming–Harrington test.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub gamma: Option<f64>,
+    /// Stratified by the strata column.
+    pub stratified: bool,
+    /// Chi-square statistic.
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// P value.
+    pub p: f64,
+    /// Per group.
+    pub groups: Vec<TestGroup>,
+}
+
+/// Test for trend across ordered groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendSummary {
+    /// Test whose weights were used (the first requested test).
+    pub method: String,
+    /// Groups in order, with their scores.
+    pub groups: Vec<String>,
+    /// Scores (1, 2, 3, …).
+    pub scores: Vec<f64>,
+    /// Chi-square on 1 df.
+    pub chisq: f64,
+    /// Always 1.
+    pub df: usize,
+    /// P value.
+    pub p: f64,
+}
+
+/// One pairwise comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairwiseSummary {
+    /// Test used (the first requested test).
+    pub method: String,
+    /// First group.
+    pub group_a: String,
+    /// Second group.
+    pub group_b: String,
+    /// Chi-square (1 df).
+    pub chisq: Option<f64>,
+    /// Unadjusted P.
+    pub p: Option<f64>,
+    /// Adjusted P.
+    pub p_adjusted: Option<f64>,
+    /// Adjustment method.
+    pub adjust: PAdjust,
+}
+
+/// Hazard ratio of a group against the reference from log-rank quantities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HazardRatioSummary {
+    /// Group.
+    pub group: String,
+    /// Reference group.
+    pub reference: String,
+    /// `(O_a/E_a)/(O_b/E_b)` with CI.
+    pub logrank: RatioCi,
+    /// `exp((O_a − E_a)/V)` with CI.
+    pub mantel_haenszel: RatioCi,
+    /// "not a Cox hazard ratio …".
+    pub note: String,
+}
+
+/// RMST of a group minus the reference's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RmstDifferenceSummary {
+    /// Group.
+    pub group: String,
+    /// Reference group.
+    pub reference: String,
+    /// Upper limit of integration.
+    pub tau: f64,
+    /// Difference (group − reference).
+    pub difference: f64,
+    /// Standard error.
+    pub se: f64,
+    /// Lower confidence limit.
+    pub lower: f64,
+    /// Upper confidence limit.
+    pub upper: f64,
+    /// Two-sided P.
+    pub p: f64,
+}
+
+/// The conventions that produced the numbers, stated in the Report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conventions {
+    /// Confidence-interval transform of S(t).
+    pub conf_type: ConfType,
+    /// Confidence level.
+    pub conf_level: f64,
+    /// In words: estimators, variance, median rule, tests.
+    pub description: Vec<String>,
+    /// Upper limit of the per-curve restricted means.
+    pub rmst_tau: f64,
+    /// Strata column of stratified tests.
+    pub strata: Option<String>,
+    /// Reference group.
+    pub reference_group: Option<String>,
+}
+
+/// The survival section of the Report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalSection {
+    /// One curve per group when a group is given (levels without patients are left
+    /// out), else the single overall curve.
+    pub km: Vec<Curve>,
+    /// The curve of all patients together (always).
+    pub km_overall: Curve,
+    /// Median follow-up (reverse Kaplan–Meier), range, median among event-free.
+    pub followup: FollowUp,
+    /// Requested tests (empty without groups).
+    pub tests: Vec<TestSummary>,
+    /// Test for trend, when requested and defined.
+    pub trend: Option<TrendSummary>,
+    /// Pairwise comparisons (three or more groups).
+    pub pairwise: Vec<PairwiseSummary>,
+    /// Each group against the reference (not Cox hazard ratios).
+    pub hazard_ratios: Vec<HazardRatioSummary>,
+    /// Each group's RMST minus the reference's.
+    pub rmst_difference: Vec<RmstDifferenceSummary>,
+    /// Conventions used.
+    pub conventions: Conventions,
+    /// Caveats.
+    pub warnings: Vec<Warning>,
+}
+
+fn ctx_group(label: &str) -> Option<String> {
+    Some(format!("km:group={label}"))
+}
+
+fn test_summary(r: &TestResult, levels: &[String]) -> TestSummary {
+    let (rho, gamma) = match r.method {
+        TestMethod::FlemingHarrington { rho, gamma } => (Some(rho), Some(gamma)),
+        _ => (None, None),
+    };
+    TestSummary {
+        method: r.method.name().to_string(),
+        rho,
+        gamma,
+        stratified: r.stratified,
+        chisq: r.chisq,
+        df: r.df,
+        p: r.p,
+        groups: r
+            .groups
+            .iter()
+            .map(|g| TestGroup {
+                group: levels[g.group].clone(),
+                n: g.n,
+                events: g.events,
+                observed: g.observed,
+                expected: g.expected,
+            })
+            .collect(),
+    }
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Computes the survival section for one endpoint.
+///
+/// # Errors
+/// Only when no curve can be estimated at all (no rows, invalid times, options out of
+/// range). Problems with the comparisons (one group, no events, …) become warnings.
+pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<SurvivalSection, Error> {
+    let mut warnings = Vec::new();
+    let time = &p.time;
+    let status = &p.status;
+    let entry = p.entry.as_deref();
+    let common_tau = time.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let km_opts = KmOptions {
+        rmst_tau: opts.km.rmst_tau.or(Some(common_tau).filter(|t| *t > 0.0)),
+        ..opts.km.clone()
+    };
+    opts.km.validate()?;
+    let overall = Curve {
+        group: None,
+        fit: kaplan_meier(time, status, entry, &km_opts)?,
+    };
+    let followup = follow_up(time, status, entry, &opts.km)?;
+    if overall.fit.events == 0 {
+        warnings.push(Warning::new(
+            "no-events",
+            "No patient had the event: survival stays at 100% and medians are not reached.",
+            Some("km".into()),
+        ));
+    }
+
+    let mut km = Vec::new();
+    let mut tests = Vec::new();
+    let mut trend = None;
+    let mut pairwise = Vec::new();
+    let mut hazard_ratios = Vec::new();
+    let mut rmst_difference = Vec::new();
+    let mut reference_label = None;
+
+    match &p.group {
+        None => km.push(overall.clone()),
+        Some(group) => {
+            let levels = &group.levels;
+            let codes = &group.codes;
+            let n_groups = levels.len();
+            if codes.len() != time.len() {
+                return Err(Error::LengthMismatch {
+                    what: "time and group".into(),
+                    expected: time.len(),
+                    found: codes.len(),
+                });
+            }
+            if let Some((i, &c)) = codes.iter().enumerate().find(|(_, &c)| c >= n_groups) {
+                return Err(Error::InvalidValue {
+                    what: "group".into(),
+                    index: i,
+                    reason: format!("level index {c} but only {n_groups} levels"),
+                });
+            }
+            let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
+            for (i, &c) in codes.iter().enumerate() {
+                rows_of[c].push(i);
+            }
+            for (k, label) in levels.iter().enumerate() {
+                let rows = &rows_of[k];
+                if rows.is_empty() {
+                    warnings.push(Warning::new(
+                        "empty-group",
+                        format!("Group '{label}' has no patients; it is left out."),
+                        ctx_group(label),
+                    ));
+                    continue;
+                }
+                let t: Vec<f64> = rows.iter().map(|&i| time[i]).collect();
+                let s: Vec<bool> = rows.iter().map(|&i| status[i]).collect();
+                let e: Option<Vec<f64>> = entry.map(|e| rows.iter().map(|&i| e[i]).collect());
+                let fit = kaplan_meier(&t, &s, e.as_deref(), &km_opts)?;
+                if fit.events == 0 {
+                    warnings.push(Warning::new(
+                        "no-events-in-group",
+                        format!(
+                            "Group '{label}' has no events: its survival stays at 100% and its \
+                             median is not reached. Tests are still defined (it contributes \
+                             expected events)."
+                        ),
+                        ctx_group(label),
+                    ));
+                }
+                km.push(Curve {
+                    group: Some(label.clone()),
+                    fit,
+                });
+            }
+            let present: Vec<usize> = (0..n_groups).filter(|&k| !rows_of[k].is_empty()).collect();
+            let reference = match &opts.reference_group {
+                Some(name) => match levels.iter().position(|l| l == name) {
+                    Some(r) if !rows_of[r].is_empty() => Some(r),
+                    _ => {
+                        warnings.push(Warning::new(
+                            "unknown-reference-group",
+                            format!(
+                                "Reference group '{name}' is not a group with patients; the \
+                                 first group is used instead."
+                            ),
+                            Some("tests".into()),
+                        ));
+                        present.first().copied()
+                    }
+                },
+                None => present.first().copied(),
+            };
+            reference_label = reference.map(|r| levels[r].clone());
+            if present.len() < 2 {
+                warnings.push(Warning::new(
+                    "single-group",
+                    "Only one group has patients, so there is nothing to compare: no test is reported.",
+                    Some("tests".into()),
+                ));
+            } else {
+                let strata = match &p.strata {
+                    Some(s) if s.codes.len() == time.len() => Some(s.codes.as_slice()),
+                    Some(_) => {
+                        return Err(Error::LengthMismatch {
+                            what: "time and strata".into(),
+                            expected: time.len(),
+                            found: p.strata.as_ref().map_or(0, |s| s.codes.len()),
+                        })
+                    }
+                    None => None,
+                };
+                if entry.is_some() {
+                    warnings.push(Warning::new(
+                        "tests-ignore-entry",
+                        "The tests, hazard ratios and RMST differences compare follow-up from \
+                         time 0 and do not account for delayed entry; the curves do.",
+                        Some("tests".into()),
+                    ));
+                }
+                let first_method = opts.tests.first().copied().unwrap_or_default();
+                for &method in &opts.tests {
+                    match compare::survdiff(time, status, codes, n_groups, strata, method) {
+                        Ok(r) => tests.push(test_summary(&r, levels)),
+                        Err(e) => warnings.push(Warning::new(
+                            "test-not-computed",
+                            format!("{} test not computed: {e}", method.name()),
+                            Some("tests".into()),
+                        )),
+                    }
+                }
+                if opts.trend {
+                    if present.len() < 3 {
+                        warnings.push(Warning::new(
+                            "trend-needs-three-groups",
+                            "The test for trend needs at least three ordered groups.",
+                            Some("trend".into()),
+                        ));
+                    } else {
+                        match compare::trend_test(
+                            time,
+                            status,
+                            codes,
+                            n_groups,
+                            strata,
+                            first_method,
+                            None,
+                        ) {
+                            Ok(r) => {
+                                trend = Some(TrendSummary {
+                                    method: first_method.name().to_string(),
+                                    groups: r.groups.iter().map(|&g| levels[g].clone()).collect(),
+                                    scores: r.scores,
+                                    chisq: r.chisq,
+                                    df: r.df,
+                                    p: r.p,
+                                })
+                            }
+                            Err(e) => warnings.push(Warning::new(
+                                "trend-not-computed",
+                                format!("Test for trend not computed: {e}"),
+                                Some("trend".into()),
+                            )),
+                        }
+                    }
+                }
+                if present.len() >= 3 {
+                    let vs = if opts.pairwise_vs_reference {
+                        reference
+                    } else {
+                        None
+                    };
+                    match compare::pairwise(
+                        time,
+                        status,
+                        codes,
+                        n_groups,
+                        strata,
+                        first_method,
+                        vs,
+                        opts.pairwise_adjust,
+                    ) {
+                        Ok(rs) => {
+                            pairwise = rs
+                                .iter()
+                                .map(|r| PairwiseSummary {
+                                    method: first_method.name().to_string(),
+                                    group_a: levels[r.group_a].clone(),
+                                    group_b: levels[r.group_b].clone(),
+                                    chisq: finite(r.chisq),
+                                    p: finite(r.p),
+                                    p_adjusted: finite(r.p_adjusted),
+                                    adjust: opts.pairwise_adjust,
+                                })
+                                .collect()
+                        }
+                        Err(e) => warnings.push(Warning::new(
+                            "pairwise-not-computed",
+                            format!("Pairwise comparisons not computed: {e}"),
+                            Some("pairwise".into()),
+                        )),
+                    }
+                }
+                if let Some(r) = reference {
+                    for &k in present.iter().filter(|&&k| k != r) {
+                        match compare::hazard_ratio(
+                            time,
+                            status,
+                            codes,
+                            n_groups,
+                            strata,
+                            k,
+                            r,
+                            opts.km.conf_level,
+                        ) {
+                            Ok(h) => hazard_ratios.push(HazardRatioSummary {
+                                group: levels[k].clone(),
+                                reference: levels[r].clone(),
+                                logrank: h.logrank,
+                                mantel_haenszel: h.mantel_haenszel,
+                                note: h.note,
+                            }),
+                            Err(e) => warnings.push(Warning::new(
+                                "hazard-ratio-not-computed",
+                                format!(
+                                    "Hazard ratio of '{}' vs '{}' not computed: {e}",
+                                    levels[k], levels[r]
+                                ),
+                                Some("hazard_ratios".into()),
+                            )),
+                        }
+                        match compare::rmst_difference(
+                            time,
+                            status,
+                            codes,
+                            n_groups,
+                            k,
+                            r,
+                            opts.km.rmst_tau,
+                            opts.km.conf_level,
+                        ) {
+                            Ok(d) => rmst_difference.push(RmstDifferenceSummary {
+                                group: levels[k].clone(),
+                                reference: levels[r].clone(),
+                                tau: d.tau,
+                                difference: d.difference,
+                                se: d.se,
+                                lower: d.lower,
+                                upper: d.upper,
+                                p: d.p,
+                            }),
+                            Err(e) => warnings.push(Warning::new(
+                                "rmst-difference-not-computed",
+                                format!(
+                                    "RMST difference of '{}' vs '{}' not computed: {e}",
+                                    levels[k], levels[r]
+                                ),
+                                Some("rmst_difference".into()),
+                            )),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let conventions = Conventions {
+        conf_type: opts.km.conf_type,
+        conf_level: opts.km.conf_level,
+        description: vec![
+            "Kaplan–Meier estimate with Greenwood standard errors (as R survfit)".into(),
+            format!(
+                "pointwise {}% confidence intervals on the {} scale",
+                fmt_num(opts.km.conf_level * 100.0),
+                opts.km.conf_type.name()
+            ),
+            "median: first time S(t) ≤ 0.5, midpoint of a stretch at exactly 0.5 (R print.survfit); \
+             quantiles by R quantile.survfit; limits where the confidence band crosses"
+                .into(),
+            "cumulative hazard: Nelson–Aalen".into(),
+            "median follow-up: reverse Kaplan–Meier (Schemper & Smith 1996)".into(),
+            "tests as R survdiff; Peto–Peto is rho = 1; hazard ratios from log-rank O/E and \
+             Mantel–Haenszel, not Cox"
+                .into(),
+            "RMST differences up to the smaller of the two groups' largest observed times \
+             unless tau is given"
+                .into(),
+        ],
+        rmst_tau: km_opts.rmst_tau.unwrap_or(common_tau),
+        strata: p.strata.as_ref().map(|s| s.name.clone()),
+        reference_group: reference_label,
+    };
+
+    Ok(SurvivalSection {
+        km,
+        km_overall: overall,
+        followup,
+        tests,
+        trend,
+        pairwise,
+        hazard_ratios,
+        rmst_difference,
+        conventions,
+        warnings,
+    })
+}
+
+/// A number for text: integers without decimals, otherwise up to 3 significant
+/// decimals for small values and 1 decimal for large ones.
+fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "NA".into();
+    }
+    if (x - x.round()).abs() < 1e-9 {
+        return format!("{}", x.round() as i64);
+    }
+    let s = if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    };
+    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+fn fmt_opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "NR".into(), fmt_num)
+}
+
+/// P value as journals want it: "P < 0.001", else three decimals.
+pub fn fmt_p(p: f64) -> String {
+    if p.is_nan() {
+        "P = NA".into()
+    } else if p < 0.001 {
+        "P < 0.001".into()
+    } else {
+        format!("P = {p:.3}")
+    }
+}
+
+fn fmt_prob(x: Option<f64>) -> String {
+    x.map_or_else(|| "NA".into(), |v| format!("{v:.3}"))
+}
+
+impl SurvivalSection {
+    /// A readable plain-text summary for the command line: medians with CI per group,
+    /// survival at the chosen times, tests, hazard ratios, follow-up.
+    pub fn to_text(&self, time_unit: &str) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let c = &self.conventions;
+        let level = fmt_num(c.conf_level * 100.0);
+        let _ = writeln!(
+            out,
+            "Kaplan–Meier estimates ({level}% CI, {} transform); times in {time_unit}",
+            c.conf_type.name()
+        );
+        let label = |g: &Option<String>| g.clone().unwrap_or_else(|| "All patients".into());
+        let mut curves: Vec<&Curve> = Vec::new();
+        if self.km.len() > 1 || self.km.first().is_some_and(|k| k.group.is_some()) {
+            curves.push(&self.km_overall);
+        }
+        curves.extend(self.km.iter());
+        let width = curves
+            .iter()
+            .map(|k| label(&k.group).chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>6}  {:>6}  Median ({level}% CI)",
+            "Group", "n", "Events"
+        );
+        for k in &curves {
+            let m = &k.fit.median;
+            let _ = writeln!(
+                out,
+                "  {:<width$}  {:>6}  {:>6}  {} ({} to {})",
+                label(&k.group),
+                k.fit.n,
+                k.fit.events,
+                fmt_opt(m.estimate),
+                fmt_opt(m.lower),
+                fmt_opt(m.upper)
+            );
+        }
+        let _ = writeln!(out, "  (NR = not reached)");
+        if curves.iter().any(|k| !k.fit.at_times.is_empty()) {
+            let _ = writeln!(out, "\nSurvival at chosen times ({level}% CI)");
+            for k in &curves {
+                for a in &k.fit.at_times {
+                    let _ = writeln!(
+                        out,
+                        "  {:<width$}  at {} {time_unit}: {} ({} to {}), {} at risk",
+                        label(&k.group),
+                        fmt_num(a.time),
+                        fmt_prob(a.surv),
+                        fmt_prob(a.lower),
+                        fmt_prob(a.upper),
+                        fmt_num(a.n_risk)
+                    );
+                }
+            }
+        }
+        if curves.iter().any(|k| k.fit.rmst.is_some()) {
+            let _ = writeln!(out, "\nRestricted mean survival time");
+            for k in &curves {
+                if let Some(r) = k.fit.rmst {
+                    let _ = writeln!(
+                        out,
+                        "  {:<width$}  {} (SE {}) up to {} {time_unit}",
+                        label(&k.group),
+                        fmt_num(r.estimate),
+                        fmt_num(r.se),
+                        fmt_num(r.tau)
+                    );
+                }
+            }
+        }
+        let f = &self.followup;
+        let _ = writeln!(
+            out,
+            "\nFollow-up: median {} {time_unit} ({level}% CI {} to {}) by reverse Kaplan–Meier; \
+             range {} to {}; median among event-free patients {}",
+            fmt_opt(f.median),
+            fmt_opt(f.lower),
+            fmt_opt(f.upper),
+            fmt_num(f.min),
+            fmt_num(f.max),
+            f.median_censored
+                .map_or_else(|| "NA (none censored)".into(), fmt_num)
+        );
+        if !self.tests.is_empty() {
+            let _ = writeln!(out, "\nTests");
+            for t in &self.tests {
+                let name = match (t.rho, t.gamma) {
+                    (Some(r), Some(g)) => {
+                        format!("Fleming–Harrington G({}, {})", fmt_num(r), fmt_num(g))
+                    }
+                    _ => method_title(&t.method).to_string(),
+                };
+                let strat = if t.stratified { ", stratified" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {name}{strat}: chi-square = {:.2}, df = {}, {}",
+                    t.chisq,
+                    t.df,
+                    fmt_p(t.p)
+                );
+                for g in &t.groups {
+                    let _ = writeln!(
+                        out,
+                        "    {:<width$}  observed {}  expected {}",
+                        g.group,
+                        fmt_num(g.observed),
+                        fmt_num(g.expected)
+                    );
+                }
+            }
+        }
+        if let Some(t) = &self.trend {
+            let _ = writeln!(
+                out,
+                "  Test for trend ({}): chi-square = {:.2}, df = 1, {}",
+                t.groups.join(" < "),
+                t.chisq,
+                fmt_p(t.p)
+            );
+        }
+        if !self.pairwise.is_empty() {
+            let _ = writeln!(out, "\nPairwise comparisons");
+            for pw in &self.pairwise {
+                let adj = pw.p_adjusted.map_or_else(|| "P = NA".into(), fmt_p);
+                let _ = writeln!(
+                    out,
+                    "  {} vs {}: {} (adjusted, {})",
+                    pw.group_a,
+                    pw.group_b,
+                    adj,
+                    adjust_name(pw.adjust)
+                );
+            }
+        }
+        if !self.hazard_ratios.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nHazard ratios from the log-rank test (not Cox models; {level}% CI)"
+            );
+            for h in &self.hazard_ratios {
+                let _ = writeln!(
+                    out,
+                    "  {} vs {}: log-rank {} ({} to {}); Mantel–Haenszel {} ({} to {})",
+                    h.group,
+                    h.reference,
+                    fmt_num(h.logrank.estimate),
+                    fmt_num(h.logrank.lower),
+                    fmt_num(h.logrank.upper),
+                    fmt_num(h.mantel_haenszel.estimate),
+                    fmt_num(h.mantel_haenszel.lower),
+                    fmt_num(h.mantel_haenszel.upper)
+                );
+            }
+        }
+        if !self.rmst_difference.is_empty() {
+            let _ = writeln!(out, "\nDifference in restricted mean survival time");
+            for d in &self.rmst_difference {
+                let _ = writeln!(
+                    out,
+                    "  {} − {} up to {} {time_unit}: {} ({} to {}), {}",
+                    d.group,
+                    d.reference,
+                    fmt_num(d.tau),
+                    fmt_num(d.difference),
+                    fmt_num(d.lower),
+                    fmt_num(d.upper),
+                    fmt_p(d.p)
+                );
+            }
+        }
+        if !self.warnings.is_empty() {
+            let _ = writeln!(out, "\nWarnings");
+            for w in &self.warnings {
+                let _ = writeln!(out, "  - {}", w.message);
+            }
+        }
+        out
+    }
+}
+
+fn method_title(m: &str) -> &str {
+    match m {
+        "log-rank" => "Log-rank (Mantel–Cox)",
+        "peto-peto" => "Peto–Peto",
+        "gehan-breslow" => "Gehan–Breslow–Wilcoxon",
+        "tarone-ware" => "Tarone–Ware",
+        other => other,
+    }
+}
+
+fn adjust_name(a: PAdjust) -> &'static str {
+    match a {
+        PAdjust::None => "no adjustment",
+        PAdjust::Bonferroni => "Bonferroni",
+        PAdjust::Holm => "Holm",
+        PAdjust::Bh => "Benjamini–Hochberg",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use survkit_data::Factor;
+
+    fn prepared() -> Prepared {
+        Prepared {
+            endpoint: "OS".into(),
+            time_unit: "months".into(),
+            time: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+            status: vec![true, true, false, true, true, false, true, false, false],
+            group: Some(Factor {
+                name: "arm".into(),
+                levels: vec!["A".into(), "B".into(), "C".into(), "D".into()],
+                codes: vec![0, 1, 2, 0, 1, 2, 0, 1, 2],
+            }),
+            ..Prepared::default()
+        }
+    }
+
+    #[test]
+    fn options_default_to_r_conventions() {
+        let o: SurvivalOptions = serde_json::from_str("{}").unwrap();
+        assert_eq!(o, SurvivalOptions::default());
+        assert_eq!(o.tests, vec![TestMethod::LogRank]);
+        let o: SurvivalOptions = serde_json::from_str(
+            r#"{"conf_type": "log-log", "times": [12], "tests": ["peto-peto"]}"#,
+        )
+        .unwrap();
+        assert_eq!(o.km.conf_type, ConfType::LogLog);
+        assert_eq!(o.km.times, vec![12.0]);
+    }
+
+    #[test]
+    fn section_with_groups() {
+        let opts = SurvivalOptions {
+            trend: true,
+            ..SurvivalOptions::default()
+        };
+        let s = survival_section(&prepared(), &opts).unwrap();
+        assert_eq!(s.km.len(), 3);
+        assert_eq!(s.km_overall.group, None);
+        assert_eq!(s.tests.len(), 1);
+        assert_eq!(s.tests[0].df, 2);
+        assert!(s.trend.is_some());
+        assert_eq!(s.pairwise.len(), 3);
+        assert_eq!(s.hazard_ratios.len(), 2);
+        assert!(s.warnings.iter().any(|w| w.code == "empty-group"));
+        // Groups C has no events.
+        assert!(s.warnings.iter().any(|w| w.code == "no-events-in-group"));
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["km"][0]["group"], "A");
+        assert!(v["km"][0]["surv"].is_array());
+        assert!(v["km_overall"]["group"].is_null());
+        assert!(v["tests"][0]["groups"][0]["expected"].is_number());
+        let text = s.to_text("months");
+        assert!(text.contains("Log-rank"), "{text}");
+        assert!(text.contains("Follow-up: median"));
+    }
+
+    #[test]
+    fn single_curve_and_single_group() {
+        let mut p = prepared();
+        p.group = None;
+        let s = survival_section(&p, &SurvivalOptions::default()).unwrap();
+        assert_eq!(s.km.len(), 1);
+        assert!(s.tests.is_empty());
+        let mut p = prepared();
+        p.group.as_mut().unwrap().codes = vec![0; 9];
+        let s = survival_section(&p, &SurvivalOptions::default()).unwrap();
+        assert!(s.warnings.iter().any(|w| w.code == "single-group"));
+    }
+
+    #[test]
+    fn p_formatting() {
+        assert_eq!(fmt_p(0.0004), "P < 0.001");
+        assert_eq!(fmt_p(0.04567), "P = 0.046");
+        assert_eq!(fmt_num(310.0), "310");
+        assert_eq!(fmt_num(15.614), "15.61");
+    }
+
+    #[test]
+    fn empty_data_is_an_error_not_a_panic() {
+        assert!(survival_section(&Prepared::default(), &SurvivalOptions::default()).is_err());
+    }
+}
