@@ -100,6 +100,7 @@ fn lung_plot() -> KmPlot {
         time_unit: "days".into(),
         annotation: Some("Log-rank P = 0.001".into()),
         show_median_lines: true,
+        show_ci: true,
         ..Default::default()
     }
 }
@@ -422,6 +423,7 @@ fn km_golden_svg() {
         time_unit: "months".into(),
         annotation: Some("Log-rank P = 0.210".into()),
         show_median_lines: true,
+        show_ci: true,
         ..Default::default()
     };
     let fig = km_plot(
@@ -586,7 +588,7 @@ fn never_panics_on_degenerate_input() {
 #[test]
 fn inputs_deserialize_with_defaults() {
     let p: KmPlot = serde_json::from_str(r#"{"curves":[{"label":"A","time":[1,2],"surv":[0.5,0.2],"n_risk":[2,1]}],"monochrome":true}"#).unwrap();
-    assert!(p.show_risk_table && p.show_ci && p.monochrome);
+    assert!(p.show_risk_table && !p.show_ci && p.monochrome);
     assert_eq!(p.x_label, "Time");
     let s: FigureSize = serde_json::from_str(r#"{"width":8.5,"height":7,"unit":"cm"}"#).unwrap();
     assert_eq!(s.font_size, 9.0);
@@ -755,4 +757,107 @@ fn cumhaz_loglog_schoenfeld_render() {
     parse(&svg);
     assert!(svg.contains(">Beta(t) for age</text>"));
     check_pdf(&fig.to_pdf());
+}
+
+#[test]
+fn review_samples_small_and_crowded() {
+    // Single-column journal width at 8 pt, and a crowded many-group figure; written for
+    // visual review and checked for overlapping text boxes.
+    let p = lung_plot();
+    let small = FigureSize {
+        width: 8.5,
+        font_size: 8.0,
+        ..Default::default()
+    };
+    let fig = km_plot(&p, &small).unwrap();
+    write_outputs("survkit_km_lung_8cm", &fig);
+    assert_no_text_overlap(&fig);
+    let crowded = KmPlot {
+        curves: (0..12)
+            .map(|g| {
+                let mut data: Vec<(f64, bool)> = (0..30)
+                    .map(|i| {
+                        (
+                            (1 + (i * 7 + g * 3) % 40) as f64 * (1.0 + g as f64 / 10.0),
+                            i % 3 != 0,
+                        )
+                    })
+                    .collect();
+                km(&mut data, &format!("Treatment group {}", g + 1))
+            })
+            .collect(),
+        time_unit: "months".into(),
+        x_tick: Some(12.0),
+        annotation: Some("Log-rank P < 0.001\nHR 1.52 (95% CI 1.10\u{2013}2.10)".into()),
+        ..Default::default()
+    };
+    let fig = km_plot(&crowded, &FigureSize::default()).unwrap();
+    write_outputs("survkit_km_crowded", &fig);
+    assert_no_text_overlap(&fig);
+    // A forest plot with its text columns needs more than a single column at 8 pt: a
+    // clear error, and a figure at 12 cm.
+    let forest = ForestPlot {
+        rows: cox_rows(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        forest_plot(&forest, &small),
+        Err(survkit_report::figure::FigureError::TooSmall(_))
+    ));
+    let fig = forest_plot(
+        &forest,
+        &FigureSize {
+            width: 12.0,
+            ..small
+        },
+    )
+    .unwrap();
+    write_outputs("survkit_forest_12cm", &fig);
+    assert_no_text_overlap(&fig);
+}
+
+/// No two horizontal text boxes (from the AFM widths) overlap.
+fn assert_no_text_overlap(fig: &Figure) {
+    use survkit_report::figure::{text_width, Anchor, Element};
+    let boxes: Vec<(f64, f64, f64, f64, &str)> = fig
+        .elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::Text {
+                x,
+                y,
+                text,
+                size,
+                anchor,
+                bold,
+                vertical: false,
+                ..
+            } => {
+                let w = text_width(text, *size, *bold);
+                let x0 = match anchor {
+                    Anchor::Start => *x,
+                    Anchor::Middle => x - w / 2.0,
+                    Anchor::End => x - w,
+                };
+                Some((x0, y - 0.72 * size, x0 + w, *y + 0.2 * size, text.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, a) in boxes.iter().enumerate() {
+        assert!(
+            a.0 >= -0.01 && a.2 <= fig.width + 0.01,
+            "{:?} outside the figure",
+            a.4
+        );
+        assert!(
+            a.1 >= -0.01 && a.3 <= fig.height + 0.01,
+            "{:?} outside the figure",
+            a.4
+        );
+        for b in &boxes[i + 1..] {
+            let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+            assert!(!overlap, "text {:?} overlaps {:?}", a.4, b.4);
+        }
+    }
 }

@@ -103,7 +103,7 @@ pub fn forest_plot(p: &ForestPlot, size: &FigureSize) -> Result<Figure, FigureEr
     let (width, height, fs) = size.resolve()?;
     let fs_tick = fs - 1.0;
     let outer = 0.6 * fs;
-    let gap = 1.2 * fs;
+    let gap = fs;
 
     // Display lines: categorical variables get a header line, then indented levels.
     let mut lines: Vec<Line> = Vec::new();
@@ -176,14 +176,18 @@ pub fn forest_plot(p: &ForestPlot, size: &FigureSize) -> Result<Figure, FigureEr
         .filter_map(|l| l.row.as_ref().and_then(|r| r.p))
         .map(|v| text_width(&fmt_p(v), fs, false))
         .fold(text_width("P", fs, true), f64::max);
-    let mut x = outer + label_w + gap;
-    let n_right = x + n_w;
-    if show_n {
-        x = n_right + gap;
-    }
-    let plot_left = x;
+    let min_plot = 5.0 * fs;
+    let fixed = outer + label_w + gap + gap + hr_w + gap + p_w + outer;
+    // Drop the N column when the figure is too narrow for it.
+    let show_n = show_n && width - fixed - n_w - gap >= min_plot;
+    let n_right = outer + label_w + gap + n_w;
+    let plot_left = if show_n {
+        n_right + gap
+    } else {
+        outer + label_w + gap
+    };
     let plot_w = width - outer - p_w - gap - hr_w - gap - plot_left;
-    if plot_w < 5.0 * fs {
+    if plot_w < min_plot {
         return Err(FigureError::TooSmall(
             "the text columns leave too little width for the plot; widen the figure or shorten the labels".into(),
         ));

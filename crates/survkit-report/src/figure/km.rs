@@ -57,7 +57,7 @@ pub struct KmPlot {
     pub x_max: Option<f64>,
     /// Tick interval on the x axis (default: a 1-2-5 step giving about six ticks).
     pub x_tick: Option<f64>,
-    /// Draw confidence bands.
+    /// Draw confidence bands (default off, as R's `plot.survfit` for several curves).
     pub show_ci: bool,
     /// Mark censoring times with "+".
     pub show_censor: bool,
@@ -86,7 +86,7 @@ impl Default for KmPlot {
             time_unit: String::new(),
             x_max: None,
             x_tick: None,
-            show_ci: true,
+            show_ci: false,
             show_censor: true,
             show_risk_table: true,
             show_median_lines: false,
@@ -559,6 +559,18 @@ fn band_polygons(band: &[(f64, f64, f64)], end: f64, x_lo: f64, x_hi: f64) -> Ve
     out
 }
 
+/// Text colour for a line colour: very light colours (the palette's yellow) are
+/// darkened so that text in them stays readable on white.
+fn legible(c: Color) -> Color {
+    let y = 0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2);
+    if y > 0.7 * 255.0 {
+        let d = |v: u8| (f64::from(v) * 0.6).round() as u8;
+        Color(d(c.0), d(c.1), d(c.2))
+    } else {
+        c
+    }
+}
+
 /// Number at risk at `t`: n_risk of the first listed time ≥ t, or 0 after the last.
 fn n_at_risk(risk: &[(f64, f64)], t: f64) -> f64 {
     let k = risk.partition_point(|(s, _)| *s < t);
@@ -810,6 +822,8 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
         Anchor::Middle,
     );
 
+    // Boxes (x0, y0, x1, y1) that the annotation must avoid.
+    let mut obstacles: Vec<(f64, f64, f64, f64)> = Vec::new();
     // Median lines: S = 0.5 across to the largest median, then down to the axis.
     if spec.median_lines {
         let meds: Vec<f64> = spec
@@ -827,15 +841,16 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
             let (x0, y0) = px((x_lo, 0.5));
             let (x1, _) = px((mmax, 0.5));
             c.line(x0, y0, x1, y0, st.clone());
+            obstacles.push((x0, y0, x1, y0));
             for m in meds {
                 let (x, _) = px((m, 0.5));
                 c.line(x, y0, x, area.bottom(), st.clone());
+                obstacles.push((x, y0, x, area.bottom()));
             }
         }
     }
 
     // Curves and censoring marks.
-    let mut obstacles: Vec<(f64, f64, f64, f64)> = Vec::new();
     for s in &spec.series {
         let path: Vec<(f64, f64)> = step_path(&s.steps, x_lo, x_hi)
             .into_iter()
@@ -975,7 +990,7 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
                 fs_tick,
                 Anchor::End,
                 false,
-                s.color,
+                legible(s.color),
                 false,
             );
             for (t, n) in xt.values.iter().zip(&cells[r]) {
