@@ -1,0 +1,259 @@
+//! Runs a Spec on a Table into a Report: the one path used by the page and the CLI.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use survkit_data::{import, prepare, Exclusion, ImportOptions, SourceInfo, Table};
+
+use crate::cox::{cox_section, CoxSection};
+use crate::spec::{Spec, SCHEMA_VERSION};
+use crate::survival::{survival_section, SurvivalSection};
+use crate::text;
+use crate::Warning;
+
+/// Why no Report could be produced at all (as opposed to warnings inside a Report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// The conventions that produced the numbers, so that readers can match other tools.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conventions {
+    /// Kaplan–Meier confidence-interval transform: `log`, `log-log` or `plain`.
+    pub km_conf_type: String,
+    /// Confidence level of every interval.
+    pub conf_level: f64,
+    /// Variance of the KM estimate.
+    pub km_variance: &'static str,
+    /// How medians and quantiles are read off the curve.
+    pub median_rule: &'static str,
+    /// Median follow-up method.
+    pub followup: &'static str,
+    /// Tie handling in Cox models: `efron` or `breslow`.
+    pub cox_ties: String,
+    /// Length of a month and a year in days.
+    pub month_days: f64,
+    /// Length of a year in days.
+    pub year_days: f64,
+}
+
+/// One endpoint's results. Serialised flat: `name`, `time_unit`, `n`, `events`,
+/// `event_coding`, `excluded`, then the survival section (`km`, `followup`, `tests`,
+/// ...), then the Cox section (`cox`, `univariable`, ...), with `warnings` from all
+/// parts in one list.
+#[derive(Debug, Clone)]
+pub struct EndpointReport {
+    /// Endpoint name.
+    pub name: String,
+    /// Unit of every time in this endpoint.
+    pub time_unit: String,
+    /// Rows analysed.
+    pub n: usize,
+    /// Events among them.
+    pub events: usize,
+    /// The event coding in words.
+    pub event_coding: String,
+    /// Rows left out of this endpoint, with reasons.
+    pub excluded: Vec<Exclusion>,
+    /// Kaplan–Meier, follow-up and tests.
+    pub survival: SurvivalSection,
+    /// Cox models (empty when no covariate was chosen).
+    pub cox: CoxSection,
+    /// Caveats from preparing the data.
+    pub warnings: Vec<Warning>,
+    /// Methods paragraph and results sentence generated from the numbers.
+    pub methods: String,
+}
+
+impl Serialize for EndpointReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut m = Map::new();
+        let to = |v: &dyn erased::Ser| v.value().map_err(S::Error::custom);
+        m.insert("name".into(), Value::from(self.name.clone()));
+        m.insert("time_unit".into(), Value::from(self.time_unit.clone()));
+        m.insert("n".into(), Value::from(self.n));
+        m.insert("events".into(), Value::from(self.events));
+        m.insert(
+            "event_coding".into(),
+            Value::from(self.event_coding.clone()),
+        );
+        m.insert("excluded".into(), to(&self.excluded)?);
+        let mut warnings = to(&self.warnings)?;
+        for part in [to(&self.survival)?, to(&self.cox)?] {
+            if let Value::Object(obj) = part {
+                for (k, v) in obj {
+                    if k == "warnings" {
+                        if let (Value::Array(all), Value::Array(more)) = (&mut warnings, v) {
+                            all.extend(more);
+                        }
+                    } else {
+                        m.insert(k, v);
+                    }
+                }
+            }
+        }
+        m.insert("warnings".into(), warnings);
+        m.insert("methods".into(), Value::from(self.methods.clone()));
+        Value::Object(m).serialize(s)
+    }
+}
+
+mod erased {
+    //! Serialise any `Serialize` to a `serde_json::Value` behind a trait object.
+    pub trait Ser {
+        fn value(&self) -> Result<serde_json::Value, serde_json::Error>;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn value(&self) -> Result<serde_json::Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
+}
+
+/// Everything computed for one Spec on one file. JSON layout documented in
+/// `docs/report.md`; `schema_version` changes when it does.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Layout version.
+    pub schema_version: u32,
+    /// The survkit version that computed it.
+    pub survkit_version: String,
+    /// How the file was read.
+    pub input: SourceInfo,
+    /// Data rows in the file.
+    pub n_rows: usize,
+    /// The conventions behind the numbers.
+    pub conventions: Conventions,
+    /// The same, in one sentence.
+    pub conventions_text: String,
+    /// One entry per endpoint of the Spec.
+    pub endpoints: Vec<EndpointReport>,
+    /// Caveats that concern the whole analysis.
+    pub warnings: Vec<Warning>,
+    /// The Spec that produced this Report (never any data).
+    pub spec: Spec,
+}
+
+/// Reads `bytes` with the Spec's import options and runs it: what the CLI and the
+/// page's one-shot `analyze` do.
+///
+/// # Errors
+/// The file cannot be read as a table, or the Spec cannot be applied to it.
+pub fn analyze_bytes(bytes: &[u8], file_name: &str, spec: &Spec) -> Result<Report, RunError> {
+    let table = import(bytes, file_name, &spec.import).map_err(|e| RunError(e.to_string()))?;
+    run(&table, spec)
+}
+
+/// Imports a file with default or given options (for callers that keep the Table).
+///
+/// # Errors
+/// The file cannot be read as a table.
+pub fn load(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table, RunError> {
+    import(bytes, file_name, opts).map_err(|e| RunError(e.to_string()))
+}
+
+/// Runs the Spec on an imported table.
+///
+/// # Errors
+/// No endpoint is given, a named column does not exist, the event coding cannot be
+/// read, or no row is usable. Statistical caveats are warnings in the Report instead.
+pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
+    if spec.endpoints.is_empty() {
+        return Err(RunError(
+            "no endpoint chosen: pick the time column and the event column (or a start date, an end date and the event column)."
+                .into(),
+        ));
+    }
+    let mut cox_opts = spec.cox.clone();
+    if cox_opts.covariates.is_empty() && cox_opts.univariable.is_empty() {
+        // Covariates chosen but no model said: screen each, then fit them together.
+        let names: Vec<String> = spec
+            .covariates
+            .iter()
+            .map(|v| v.label.clone().unwrap_or_else(|| v.column.clone()))
+            .collect();
+        cox_opts.univariable = names.clone();
+        cox_opts.covariates = names;
+    }
+    let mut endpoints = Vec::with_capacity(spec.endpoints.len());
+    for i in 0..spec.endpoints.len() {
+        let p = prepare(table, &spec.prepare_spec(i)).map_err(|e| {
+            let name = &spec.endpoints[i].name;
+            if spec.endpoints.len() > 1 && !name.is_empty() {
+                RunError(format!("endpoint {name}: {e}"))
+            } else {
+                RunError(e.to_string())
+            }
+        })?;
+        let survival = survival_section(&p, &spec.survival).map_err(|e| {
+            RunError(format!(
+                "{}: the survival estimates could not be computed: {e}",
+                p.endpoint
+            ))
+        })?;
+        let cox = if cox_opts.covariates.is_empty() && cox_opts.univariable.is_empty() {
+            CoxSection::default()
+        } else {
+            cox_section(&p, &cox_opts).map_err(|e| {
+                RunError(format!(
+                    "{}: the Cox model could not be computed: {e}",
+                    p.endpoint
+                ))
+            })?
+        };
+        let events = p.status.iter().filter(|&&s| s).count();
+        let mut ep = EndpointReport {
+            name: p.endpoint.clone(),
+            time_unit: p.time_unit.clone(),
+            n: p.time.len(),
+            events,
+            event_coding: p.event_coding.clone(),
+            excluded: p.excluded.clone(),
+            survival,
+            cox,
+            warnings: p
+                .warnings
+                .iter()
+                .map(|w| Warning::new("data", w.clone(), Some("data".into())))
+                .collect(),
+            methods: String::new(),
+        };
+        ep.methods = text::methods(&ep, spec);
+        endpoints.push(ep);
+    }
+    let conventions = Conventions {
+        km_conf_type: serde_json::to_value(spec.survival.km.conf_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        conf_level: spec.survival.km.conf_level,
+        km_variance: "Greenwood",
+        median_rule: "R survival: the first time S(t) <= p; the midpoint where S(t) equals p over an interval; CI limits where the confidence band crosses p, missing where it never does",
+        followup: "reverse Kaplan–Meier (Schemper & Smith 1996)",
+        cox_ties: serde_json::to_value(cox_opts.ties)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        month_days: 30.4375,
+        year_days: 365.25,
+    };
+    let conventions_text = text::conventions(&conventions);
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        survkit_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: table.source().clone(),
+        n_rows: table.n_rows(),
+        conventions,
+        conventions_text,
+        endpoints,
+        warnings: Vec::new(),
+        spec: spec.clone(),
+    })
+}

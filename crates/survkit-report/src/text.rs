@@ -1,0 +1,203 @@
+//! Words and formatted numbers: the methods paragraph, the results sentence, and the
+//! number formats used by every table (page, CLI, exports), so both shells show the
+//! same text.
+
+use serde_json::Value;
+
+use crate::run::{Conventions, EndpointReport};
+use crate::spec::Spec;
+
+/// A p-value as journals want it: "< 0.001", else three decimals ("0.029"); "—" when
+/// missing.
+pub fn format_p(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p.is_finite() && p < 0.001 => "< 0.001".into(),
+        Some(p) if p.is_finite() => format!("{p:.3}"),
+        _ => "—".into(),
+    }
+}
+
+/// A p-value inside a sentence: "P < 0.001" or "P = 0.029".
+pub fn p_phrase(p: Option<f64>) -> String {
+    let s = format_p(p);
+    if s.starts_with('<') {
+        format!("P {s}")
+    } else {
+        format!("P = {s}")
+    }
+}
+
+/// A time or other measurement: at most two decimals, trailing zeros dropped
+/// ("270", "52.5", "11.23"); "NR" (not reached) when missing.
+pub fn format_num(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => {
+            let s = format!("{x:.2}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".into()
+            } else {
+                s.into()
+            }
+        }
+        Some(x) if x.is_infinite() => (if x > 0.0 { "∞" } else { "−∞" }).into(),
+        _ => "NR".into(),
+    }
+}
+
+/// A ratio such as a hazard ratio: two decimals, or three significant digits when
+/// small ("0.043"), "—" when missing.
+pub fn format_ratio(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() && x.abs() < 0.1 && x != 0.0 => format!("{x:.3}"),
+        Some(x) if x.is_finite() => format!("{x:.2}"),
+        Some(x) if x.is_infinite() => "∞".into(),
+        _ => "—".into(),
+    }
+}
+
+/// "estimate (lower–upper)" with the given formatter.
+pub fn with_ci(
+    est: Option<f64>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    f: fn(Option<f64>) -> String,
+) -> String {
+    format!("{} ({}–{})", f(est), f(lo), f(hi))
+}
+
+/// A survival probability as a percentage with one decimal: "45.3%".
+pub fn format_pct(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => format!("{:.1}%", 100.0 * x),
+        _ => "—".into(),
+    }
+}
+
+pub(crate) fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn conf_words(conf_type: &str) -> &'static str {
+    match conf_type {
+        "log-log" => "the log-log transformation",
+        "plain" => "no transformation (plain)",
+        _ => "the log transformation",
+    }
+}
+
+/// The conventions in one sentence, printed under the results.
+pub fn conventions(c: &Conventions) -> String {
+    format!(
+        "Conventions: Kaplan–Meier with Greenwood variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        format_num(Some(100.0 * c.conf_level)),
+        conf_words(&c.km_conf_type),
+        if c.cox_ties == "breslow" { "Breslow" } else { "Efron" },
+        c.month_days,
+        c.year_days
+    )
+}
+
+/// Label of one curve of the `km` list: "sex = 2", or "All patients".
+pub fn curve_label(curve: &Value, group_name: Option<&str>) -> String {
+    match curve.get("group").and_then(Value::as_str) {
+        Some(g) => match group_name {
+            Some(name) if !g.contains('=') => format!("{name} = {g}"),
+            _ => g.to_string(),
+        },
+        None => "All patients".into(),
+    }
+}
+
+/// The methods paragraph and results sentence for one endpoint.
+pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
+    let v = serde_json::to_value(&ep.survival).unwrap_or(Value::Null);
+    let conf = serde_json::to_value(spec.survival.km.conf_type)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "log".into());
+    let level = format_num(Some(100.0 * spec.survival.km.conf_level));
+    let unit = &ep.time_unit;
+    let mut s = format!(
+        "Survival was estimated with the Kaplan–Meier method; standard errors used Greenwood's formula and {level}% confidence intervals {}. Medians and their confidence intervals were read off the survival curve as in R's survival package. Median follow-up was estimated with the reverse Kaplan–Meier method.",
+        conf_words(&conf)
+    );
+    let group_name = spec
+        .group
+        .as_ref()
+        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()));
+    let tests = v.get("tests").and_then(Value::as_array);
+    if group_name.is_some() && tests.is_some_and(|t| !t.is_empty()) {
+        s.push_str(" Survival curves were compared with the log-rank test.");
+    }
+    if ep.cox.cox.is_some() || !ep.cox.univariable.is_empty() {
+        let ties = serde_json::to_value(spec.cox.ties)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            " Hazard ratios with {level}% confidence intervals were estimated with Cox proportional-hazards regression ({} method for tied event times), first for each variable alone and then for the chosen variables together.",
+            if ties == "breslow" { "Breslow's" } else { "Efron's" }
+        ));
+    }
+    s.push_str(&format!(
+        " Times are in {unit}{}. Analyses were performed with survkit {}.",
+        match unit.as_str() {
+            "months" => " (1 month = 30.4375 days)",
+            "years" => " (1 year = 365.25 days)",
+            _ => "",
+        },
+        env!("CARGO_PKG_VERSION")
+    ));
+    // Results sentence.
+    let name = if ep.name.is_empty() {
+        "survival"
+    } else {
+        &ep.name
+    };
+    s.push_str(&format!(
+        "\n\nOf {} patients, {} had an event ({name}).",
+        ep.n, ep.events
+    ));
+    if let Some(fu) = v.get("followup") {
+        if let Some(m) = fu.get("median").and_then(num) {
+            s.push_str(&format!(
+                " Median follow-up was {} {unit} (95% CI {}–{}).",
+                format_num(Some(m)),
+                format_num(fu.get("lower").and_then(num)),
+                format_num(fu.get("upper").and_then(num))
+            ));
+        }
+    }
+    if let Some(curves) = v.get("km").and_then(Value::as_array) {
+        let parts: Vec<String> = curves
+            .iter()
+            .map(|c| {
+                let m = &c["median"];
+                let est = m.get("estimate").and_then(num);
+                let label = curve_label(c, group_name.as_deref());
+                if est.is_none() {
+                    format!("not reached for {label}")
+                } else {
+                    format!(
+                        "{} {unit} (95% CI {}–{}) for {label}",
+                        format_num(est),
+                        format_num(m.get("lower").and_then(num)),
+                        format_num(m.get("upper").and_then(num))
+                    )
+                }
+            })
+            .collect();
+        if !parts.is_empty() {
+            s.push_str(&format!(" Median {name} was {}", parts.join(" and ")));
+            if let Some(t) = tests.and_then(|t| t.first()) {
+                s.push_str(&format!(
+                    " (log-rank {})",
+                    p_phrase(t.get("p").and_then(num))
+                ));
+            }
+            s.push('.');
+        }
+    }
+    s
+}
