@@ -130,3 +130,120 @@ fn cox_models_against_r() {
         }
     }
 }
+
+#[test]
+fn cox_zph_against_r() {
+    use survkit_core::cox::zph::{zph, Transform};
+    let mut checked = 0;
+    for m in &models() {
+        if m.get("zph_km").is_none() {
+            continue;
+        }
+        let name = m["name"].as_str().unwrap();
+        let n = m["n"].as_u64().unwrap() as usize;
+        let p = m["p"].as_u64().unwrap() as usize;
+        let x = nums(&m["x"]);
+        let stop = nums(&m["stop"]);
+        let start = nums(&m["start"]);
+        let status: Vec<bool> = nums(&m["status"]).iter().map(|&s| s == 1.0).collect();
+        let strata: Vec<usize> = nums(&m["strata"]).iter().map(|&s| s as usize).collect();
+        assert_eq!(stop.len(), n);
+        let data = CoxData {
+            start: (!start.is_empty()).then_some(&start[..]),
+            strata: (!strata.is_empty()).then_some(&strata[..]),
+            ..CoxData::new(&stop, &status, &x, p)
+        };
+        let opts = CoxOptions {
+            ties: if m["ties"] == "breslow" {
+                Ties::Breslow
+            } else {
+                Ties::Efron
+            },
+            ..Default::default()
+        };
+        let f = fit(&data, &opts).unwrap();
+        let terms: Vec<Vec<usize>> = m["zph_terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| nums(t).iter().map(|&v| v as usize).collect())
+            .collect();
+        for (tr, key) in [
+            (Transform::Km, "zph_km"),
+            (Transform::Rank, "zph_rank"),
+            (Transform::Identity, "zph_identity"),
+        ] {
+            let z = zph(&data, &opts, &f, tr, &terms).unwrap();
+            let table = nums(&m[key]["table"]);
+            let nrow = m[key]["nrow"].as_u64().unwrap() as usize;
+            assert_eq!(nrow, z.terms.len() + 1, "{name} {key}");
+            for (k, t) in z.terms.iter().enumerate() {
+                close(
+                    &format!("{name} {key} term {k} chisq"),
+                    t.test.chisq,
+                    table[3 * k],
+                    1e-6,
+                );
+                assert_eq!(t.test.df as f64, table[3 * k + 1]);
+                close(
+                    &format!("{name} {key} term {k} p"),
+                    t.test.p,
+                    table[3 * k + 2],
+                    1e-6,
+                );
+            }
+            let g = 3 * z.terms.len();
+            close(
+                &format!("{name} {key} global"),
+                z.global.chisq,
+                table[g],
+                1e-6,
+            );
+            close(
+                &format!("{name} {key} global p"),
+                z.global.p,
+                table[g + 2],
+                1e-6,
+            );
+            if key == "zph_km" {
+                let xs = nums(&m[key]["x"]);
+                let ys = nums(&m[key]["y"]);
+                let ts = nums(&m[key]["time"]);
+                let d = xs.len();
+                assert_eq!(z.g.len(), d, "{name}");
+                // R orders the events by time (strata pooled); compare as sorted sets.
+                let nt = z.terms.len();
+                assert_eq!(ys.len(), d * nt);
+                for t in 0..nt {
+                    let mut ours: Vec<(f64, f64, f64)> = (0..d)
+                        .map(|k| (z.time[k], z.g[k], z.terms[t].residuals[k]))
+                        .collect();
+                    let mut theirs: Vec<(f64, f64, f64)> =
+                        (0..d).map(|k| (ts[k], xs[k], ys[t * d + k])).collect();
+                    let key3 = |a: &(f64, f64, f64), b: &(f64, f64, f64)| {
+                        a.0.total_cmp(&b.0).then(a.2.total_cmp(&b.2))
+                    };
+                    ours.sort_by(key3);
+                    theirs.sort_by(key3);
+                    for k in 0..d {
+                        assert!((ours[k].0 - theirs[k].0).abs() < 1e-9, "{name} time {k}");
+                        assert!(
+                            (ours[k].1 - theirs[k].1).abs() < 1e-6,
+                            "{name} g {k}: {} vs {}",
+                            ours[k].1,
+                            theirs[k].1
+                        );
+                        assert!(
+                            (ours[k].2 - theirs[k].2).abs() < 1e-6 * theirs[k].2.abs().max(1.0),
+                            "{name} y {t} {k}: {} vs {}",
+                            ours[k].2,
+                            theirs[k].2
+                        );
+                    }
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked}");
+}

@@ -180,6 +180,7 @@ pub struct CoxTests {
 /// A numerical caveat about a fit (the fit is returned; read it with care).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Caveat {
     /// The iteration limit was reached before the log-likelihood settled.
     NotConverged {
@@ -794,4 +795,44 @@ fn sandwich(
     }
     let dd = d.transpose() * &d;
     v * dd * v
+}
+
+/// Wald summary of one coefficient: hazard ratio `exp(β)` with confidence limits
+/// `exp(β ∓ z₁₋α/₂·SE)`, `z = β/SE` and two-sided p `2Φ(−|z|)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WaldSummary {
+    /// `exp(β)`.
+    pub hazard_ratio: f64,
+    /// Lower confidence limit of the hazard ratio.
+    pub lower: f64,
+    /// Upper confidence limit of the hazard ratio.
+    pub upper: f64,
+    /// `β / SE`.
+    pub z: f64,
+    /// Two-sided p-value.
+    pub p: f64,
+}
+
+/// Wald summary of a coefficient with standard error `se` at confidence `conf_level`.
+///
+/// # Errors
+///
+/// [`Error::InvalidOption`] when `conf_level` is not strictly between 0 and 1.
+pub fn wald_summary(coef: f64, se: f64, conf_level: f64) -> Result<WaldSummary, Error> {
+    use statrs::distribution::Normal;
+    if !(conf_level > 0.0 && conf_level < 1.0) {
+        return Err(Error::InvalidOption(format!(
+            "confidence level must be between 0 and 1, found {conf_level}"
+        )));
+    }
+    let norm = Normal::new(0.0, 1.0).map_err(|e| Error::InvalidOption(e.to_string()))?;
+    let zq = norm.inverse_cdf(1.0 - (1.0 - conf_level) / 2.0);
+    let z = coef / se;
+    Ok(WaldSummary {
+        hazard_ratio: coef.exp(),
+        lower: (coef - zq * se).exp(),
+        upper: (coef + zq * se).exp(),
+        z,
+        p: 2.0 * norm.sf(z.abs()),
+    })
 }

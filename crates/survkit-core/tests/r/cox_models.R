@@ -48,6 +48,19 @@ add <- function(name, formula, data, ties = "efron", cluster = NULL, weights = N
     deviance = unname(residuals(fit, type = "deviance")),
     aic = AIC(fit)
   )
+  if (is.null(weights) && is.null(cluster) && !robust) {
+    # cox.zph, one test per term (the dummies of a factor together), three transforms.
+    out$zph_terms <- unname(lapply(fit$assign, function(a) I(a - 1L)))
+    for (tr in c("km", "rank", "identity")) {
+      z <- cox.zph(fit, transform = tr)
+      out[[paste0("zph_", tr)]] <- list(table = unname(as.vector(t(z$table))),
+                                        nrow = nrow(z$table))
+      if (tr == "km") {
+        out$zph_km$time <- unname(z$time); out$zph_km$x <- unname(z$x)
+        out$zph_km$y <- unname(as.vector(z$y))
+      }
+    }
+  }
   models[[length(models) + 1]] <<- out
 }
 
