@@ -36,7 +36,12 @@ pub(crate) fn decode<'a>(
     if bytes.len() >= 8 {
         let sample = &bytes[..bytes.len().min(4096) & !1];
         let pairs = sample.len() / 2;
-        let zero_odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let zero_odd = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count();
         let zero_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
         if zero_odd * 10 > pairs * 7 && zero_even * 10 < pairs {
             let (text, _) = UTF_16LE.decode_without_bom_handling(bytes);
@@ -72,14 +77,23 @@ pub(crate) fn check_text(text: &str) -> Result<(), ImportError> {
     let mut bad = 0usize;
     for c in sample.chars() {
         n += 1;
-        if c == '\0' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\u{fffd}' {
+        if c == '\0'
+            || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+            || c == '\u{fffd}'
+        {
             bad += 1;
         }
     }
     if bad > 0 && (sample.contains('\0') || bad * 100 > n) {
-        return Err(ImportError::new(ImportErrorKind::Binary { looks_like: None }));
+        return Err(ImportError::new(ImportErrorKind::Binary {
+            looks_like: None,
+        }));
     }
-    let head = sample.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+    let head = sample
+        .trim_start()
+        .get(..15)
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
         return Err(ImportError::new(ImportErrorKind::NotATable {
             reason: "the file is a web page (HTML), as some systems save under an .xls name; open it in a spreadsheet program and save it as .xlsx or CSV".into(),
@@ -92,7 +106,8 @@ pub(crate) fn check_text(text: &str) -> Result<(), ImportError> {
     }
     if head.starts_with("{\\rtf") {
         return Err(ImportError::new(ImportErrorKind::NotATable {
-            reason: "the file is a rich-text (RTF) document; export the data as CSV or .xlsx".into(),
+            reason: "the file is a rich-text (RTF) document; export the data as CSV or .xlsx"
+                .into(),
         }));
     }
     Ok(())
@@ -118,7 +133,10 @@ pub(crate) fn sniff_delimiter(sample: &str) -> Option<u8> {
         while counts.len() < 100 {
             match rdr.read_byte_record(&mut rec) {
                 Ok(true) => {
-                    if rec.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace())) {
+                    if rec
+                        .iter()
+                        .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+                    {
                         continue;
                     }
                     counts.push(rec.len());
@@ -130,7 +148,9 @@ pub(crate) fn sniff_delimiter(sample: &str) -> Option<u8> {
         if counts.len() > 2 {
             counts.pop();
         }
-        let Some(&first) = counts.first() else { continue };
+        let Some(&first) = counts.first() else {
+            continue;
+        };
         if first < 2 {
             continue;
         }
@@ -157,7 +177,12 @@ pub(crate) fn sniff_decimal(cols: &[RawColumn], delimiter: u8) -> u8 {
             let s = col.get(i).trim();
             let b = s.as_bytes();
             let body = b.strip_prefix(b"-").unwrap_or(b);
-            let seps: Vec<(usize, u8)> = body.iter().enumerate().filter(|(_, c)| !c.is_ascii_digit()).map(|(i, c)| (i, *c)).collect();
+            let seps: Vec<(usize, u8)> = body
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.is_ascii_digit())
+                .map(|(i, c)| (i, *c))
+                .collect();
             if let [(pos, sep)] = seps.as_slice() {
                 if (*sep == b',' || *sep == b'.') && *pos + 1 < body.len() {
                     let frac = body.len() - pos - 1;
@@ -212,7 +237,11 @@ fn trim_bytes(mut f: &[u8]) -> &[u8] {
 }
 
 /// Splits text into raw columns. Blank records are skipped but counted in row numbers.
-pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -> Result<RawTable, ImportError> {
+pub(crate) fn split(
+    text: &str,
+    opts: &ImportOptions,
+    notes: &mut Vec<String>,
+) -> Result<RawTable, ImportError> {
     // Old Mac files end lines with CR only; the csv reader counts lines by LF.
     let text: Cow<'_, str> = if !text.contains('\n') && text.contains('\r') {
         Cow::Owned(text.replace('\r', "\n"))
@@ -223,7 +252,10 @@ pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -
     if text.trim().is_empty() {
         return Err(ImportError::new(ImportErrorKind::Empty));
     }
-    let sample_end = text.char_indices().nth(65_536).map_or(text.len(), |(i, _)| i);
+    let sample_end = text
+        .char_indices()
+        .nth(65_536)
+        .map_or(text.len(), |(i, _)| i);
     let sample = &text[..sample_end];
     let delimiter = match opts.delimiter {
         Some(c) if c.is_ascii() && c != '"' && c != '\n' && c != '\r' => c as u8,
@@ -266,11 +298,17 @@ pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -
         }
         // Line of the record's first byte (the reader's own line count lags by one
         // after CRLF terminators, so count line feeds directly).
-        let mut start_byte = rec.position().map_or(scan_pos, |p| p.byte() as usize).clamp(scan_pos, bytes.len());
+        let mut start_byte = rec
+            .position()
+            .map_or(scan_pos, |p| p.byte() as usize)
+            .clamp(scan_pos, bytes.len());
         while matches!(bytes.get(start_byte), Some(b'\r' | b'\n')) {
             start_byte += 1;
         }
-        line_at_scan += bytes[scan_pos..start_byte].iter().filter(|b| **b == b'\n').count() as u64;
+        line_at_scan += bytes[scan_pos..start_byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
         scan_pos = start_byte;
         let line = line_at_scan;
         let skipped_lines = line.saturating_sub(prev_end_line + 1);
@@ -294,16 +332,25 @@ pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -
             if rec.iter().skip(expected).all(|f| trim_bytes(f).is_empty()) {
                 n = expected;
             } else {
-                return Err(ImportError::new(ImportErrorKind::RaggedRow { row: row as usize, found: n, expected }));
+                return Err(ImportError::new(ImportErrorKind::RaggedRow {
+                    row: row as usize,
+                    found: n,
+                    expected,
+                }));
             }
         }
         if n < expected {
-            return Err(ImportError::new(ImportErrorKind::RaggedRow { row: row as usize, found: n, expected }));
+            return Err(ImportError::new(ImportErrorKind::RaggedRow {
+                row: row as usize,
+                found: n,
+                expected,
+            }));
         }
         for (j, field) in rec.iter().take(expected).enumerate() {
             let f = trim_bytes(field);
             // Fields are cut at ASCII bytes of valid UTF-8, so they are valid UTF-8.
-            let s = std::str::from_utf8(f).map_or_else(|_| String::from_utf8_lossy(f), Cow::Borrowed);
+            let s =
+                std::str::from_utf8(f).map_or_else(|_| String::from_utf8_lossy(f), Cow::Borrowed);
             if let Some(col) = columns.get_mut(j) {
                 col.push(&s);
             }
@@ -322,11 +369,19 @@ pub(crate) fn split(text: &str, opts: &ImportOptions, notes: &mut Vec<String>) -
             first_line: shorten(first_line.trim(), 60),
         }));
     }
-    Ok(RawTable { columns, rows, delimiter })
+    Ok(RawTable {
+        columns,
+        rows,
+        delimiter,
+    })
 }
 
 /// Whether the first row looks like column names rather than data.
-pub(crate) fn looks_like_header(cols: &[RawColumn], decimal: u8, is_missing: &dyn Fn(&str) -> bool) -> bool {
+pub(crate) fn looks_like_header(
+    cols: &[RawColumn],
+    decimal: u8,
+    is_missing: &dyn Fn(&str) -> bool,
+) -> bool {
     let is_value = |s: &str| parse_number(s, decimal).is_some() || parse_date(s).is_some();
     let first: Vec<&str> = cols.iter().map(|c| c.get(0)).collect();
     if first.iter().any(|s| !s.is_empty() && is_value(s)) {
@@ -338,8 +393,12 @@ pub(crate) fn looks_like_header(cols: &[RawColumn], decimal: u8, is_missing: &dy
     // Some column below holds values while its first cell is a name.
     let typed_below = cols.iter().any(|c| {
         let n = c.len().min(200);
-        let present: Vec<&str> = (1..n).map(|i| c.get(i)).filter(|s| !is_missing(s)).collect();
-        !present.is_empty() && present.iter().filter(|s| is_value(s)).count() * 10 >= present.len() * 9
+        let present: Vec<&str> = (1..n)
+            .map(|i| c.get(i))
+            .filter(|s| !is_missing(s))
+            .collect();
+        !present.is_empty()
+            && present.iter().filter(|s| is_value(s)).count() * 10 >= present.len() * 9
     });
     if typed_below {
         return true;

@@ -19,7 +19,10 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"7z\xBC\xAF", "a 7-Zip archive (unpack it first)"),
         (b"$FL2", "an SPSS data file (.sav); export it as CSV"),
     ];
-    MAGIC.iter().find(|(m, _)| bytes.starts_with(m)).map(|(_, what)| *what)
+    MAGIC
+        .iter()
+        .find(|(m, _)| bytes.starts_with(m))
+        .map(|(_, what)| *what)
 }
 
 /// Reads a file's bytes into a typed [`Table`].
@@ -47,12 +50,18 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table, ImportError> {
     let limit = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
     if bytes.len() > limit {
-        return Err(ImportError::new(ImportErrorKind::TooLarge { size: bytes.len(), limit }));
+        return Err(ImportError::new(ImportErrorKind::TooLarge {
+            size: bytes.len(),
+            limit,
+        }));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::new(ImportErrorKind::Empty));
     }
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     if let Some(what) = binary_kind(bytes) {
         return Err(ImportError::new(ImportErrorKind::Binary {
             looks_like: Some(what.into()),
@@ -66,7 +75,9 @@ pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Tab
         let data = read_workbook(bytes, format, opts.sheet.as_deref()).map_err(|e| {
             if is_zip && !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") {
                 ImportError::new(ImportErrorKind::Binary {
-                    looks_like: Some("a ZIP archive that is not a workbook (unpack it first)".into()),
+                    looks_like: Some(
+                        "a ZIP archive that is not a workbook (unpack it first)".into(),
+                    ),
                 })
             } else {
                 e
@@ -90,7 +101,9 @@ pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Tab
         return finish(data.columns, data.rows, source, opts, DateOrder::DayFirst);
     }
     if matches!(ext.as_str(), "xlsx" | "xls" | "ods" | "xlsb") {
-        notes.push(format!("the file is named .{ext} but holds text: read as delimited text"));
+        notes.push(format!(
+            "the file is named .{ext} but holds text: read as delimited text"
+        ));
     }
     let (text, encoding) = decode(bytes, opts, &mut notes)?;
     check_text(&text)?;
@@ -173,7 +186,9 @@ fn finish(
     };
     source.header = header;
     if !header && opts.header.is_none() {
-        source.notes.push("the first row holds data, not names: columns are called V1, V2, ...".into());
+        source
+            .notes
+            .push("the first row holds data, not names: columns are called V1, V2, ...".into());
     }
     let skip = usize::from(header);
     if rows.len() <= skip {
@@ -196,7 +211,9 @@ fn finish(
         }
     }
     if dropped > 0 {
-        source.notes.push(format!("{dropped} empty column(s) without a name ignored"));
+        source
+            .notes
+            .push(format!("{dropped} empty column(s) without a name ignored"));
     }
     if keep.len() < 2 {
         return Err(ImportError::new(ImportErrorKind::OneColumn {
@@ -206,8 +223,13 @@ fn finish(
     let (names, raws): (Vec<String>, Vec<RawColumn>) = keep.into_iter().unzip();
     let names = clean_names(names, &mut source.notes);
     for key in opts.column_types.keys() {
-        if !names.iter().any(|n| n == key || n.eq_ignore_ascii_case(key.trim())) {
-            source.notes.push(format!("type set for column '{key}' ignored: there is no such column"));
+        if !names
+            .iter()
+            .any(|n| n == key || n.eq_ignore_ascii_case(key.trim()))
+        {
+            source.notes.push(format!(
+                "type set for column '{key}' ignored: there is no such column"
+            ));
         }
     }
     let mut typed = Vec::with_capacity(names.len());
@@ -217,7 +239,14 @@ fn finish(
             .iter()
             .find(|(k, _)| **k == name || k.trim().eq_ignore_ascii_case(&name))
             .map(|(_, t)| *t);
-        typed.push(build_column(name, &raw, skip, &ctx, forced, &mut source.notes));
+        typed.push(build_column(
+            name,
+            &raw,
+            skip,
+            &ctx,
+            forced,
+            &mut source.notes,
+        ));
         // `raw` is freed here, one column at a time.
     }
     let row_numbers = rows[skip..].to_vec();

@@ -39,11 +39,15 @@ mod values;
 
 pub use error::{ImportError, ImportErrorKind, PrepareError, PrepareErrorKind};
 pub use import::import;
-pub use options::{default_missing_tokens, ColumnType, DateOrder, ImportOptions, DEFAULT_MAX_BYTES};
+pub use options::{
+    default_missing_tokens, ColumnType, DateOrder, ImportOptions, DEFAULT_MAX_BYTES,
+};
 pub use prepare::{prepare, unit_from_name};
 pub use prepared::{Covariate, CovariateValues, Exclusion, Factor, Prepared};
 pub use roles::{guess_roles, EndpointGuess, RoleGuess};
-pub use spec::{EndpointSpec, EventMeaning, FilterOp, PrepareSpec, RowFilter, TimeUnit, VariableSpec};
+pub use spec::{
+    EndpointSpec, EventMeaning, FilterOp, PrepareSpec, RowFilter, TimeUnit, VariableSpec,
+};
 pub use summary::{ColumnSummary, InvalidCell, LevelCount, PreviewRow, TableSummary};
 pub use table::{Cell, CellState, Column, Format, SourceInfo, Table};
 pub use values::{format_date, format_number};

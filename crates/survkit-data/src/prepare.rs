@@ -13,13 +13,38 @@ use crate::values::{format_date, format_number, parse_date, parse_number};
 
 /// Words read as "event" when guessing the coding (compared in lower case).
 const EVENT_WORDS: [&str; 17] = [
-    "dead", "deceased", "died", "death", "event", "true", "t", "yes", "y", "progressed",
-    "progression", "relapse", "relapsed", "recurrence", "recurred", "failure", "failed",
+    "dead",
+    "deceased",
+    "died",
+    "death",
+    "event",
+    "true",
+    "t",
+    "yes",
+    "y",
+    "progressed",
+    "progression",
+    "relapse",
+    "relapsed",
+    "recurrence",
+    "recurred",
+    "failure",
+    "failed",
 ];
 /// Words read as "censored" when guessing the coding.
 const CENSOR_WORDS: [&str; 12] = [
-    "alive", "censored", "censor", "living", "false", "f", "no", "n", "no event",
-    "event-free", "event free", "alive and well",
+    "alive",
+    "censored",
+    "censor",
+    "living",
+    "false",
+    "f",
+    "no",
+    "n",
+    "no event",
+    "event-free",
+    "event free",
+    "alive and well",
 ];
 
 /// The unit a column name suggests ("os_months" → months).
@@ -61,19 +86,30 @@ fn get<'t>(table: &'t Table, name: &str, role: &str) -> Result<&'t Column, Prepa
         PrepareError::new(PrepareErrorKind::NoSuchColumn {
             column: name.to_string(),
             role: role.to_string(),
-            available: table.columns().iter().map(|c| c.name().to_string()).collect(),
+            available: table
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect(),
         })
     })
 }
 
 fn found_words(c: &Column) -> String {
-    let example = (0..c.len()).map(|i| c.text(i)).find(|t| !t.is_empty()).unwrap_or_default();
+    let example = (0..c.len())
+        .map(|i| c.text(i))
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
     format!("{} values such as '{example}'", c.kind().as_str())
 }
 
 fn row_list(rows: &[usize]) -> String {
     let shown: Vec<String> = rows.iter().take(10).map(|r| r.to_string()).collect();
-    let more = if rows.len() > 10 { format!(" and {} more", rows.len() - 10) } else { String::new() };
+    let more = if rows.len() > 10 {
+        format!(" and {} more", rows.len() - 10)
+    } else {
+        String::new()
+    };
     format!("{}{more}", shown.join(", "))
 }
 
@@ -90,7 +126,6 @@ fn event_key(s: &str) -> String {
 fn event_text(c: &Column, i: usize) -> Option<String> {
     match c.cell(i) {
         Cell::Missing => None,
-        Cell::Bool(b) => Some(if b { "TRUE".into() } else { "FALSE".into() }),
         _ => Some(c.text(i).into_owned()),
     }
 }
@@ -125,7 +160,9 @@ fn event_text(c: &Column, i: usize) -> Option<String> {
 /// ```
 pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareError> {
     let n = table.n_rows();
-    let mut rows = Rows { reason: vec![None; n] };
+    let mut rows = Rows {
+        reason: vec![None; n],
+    };
     let mut warnings: Vec<String> = Vec::new();
     let ep = &spec.endpoint;
 
@@ -135,11 +172,13 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
 
     // Follow-up time.
     let mut time = vec![f64::NAN; n];
-    let mut time_factor = 1.0;
+    // Conversion as x * unit_in / unit_out (in days), so days → months is x / 30.4375.
+    let mut unit_in_days = 1.0;
+    let mut unit_out_days = 1.0;
     let time_unit: String;
     if let Some(tname) = ep.time.as_deref().filter(|s| !s.trim().is_empty()) {
         let c = get(table, tname, "time")?;
-        if c.kind() != ColumnType::Numeric {
+        if c.kind() != ColumnType::Numeric && c.n_missing() < c.len() {
             let hint = if c.kind() == ColumnType::Date {
                 "; for dates, give a start date and an end date instead of a time column"
             } else {
@@ -168,7 +207,8 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
         let unit_out = ep.output_unit.or(unit_in);
         match (unit_in, unit_out) {
             (Some(a), Some(b)) => {
-                time_factor = a.days() / b.days();
+                unit_in_days = a.days();
+                unit_out_days = b.days();
                 time_unit = b.as_str().to_string();
                 if a != b {
                     warnings.push(format!("times converted from {} to {}", a.describe(), b.describe()));
@@ -190,12 +230,16 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
         }
         for (i, t) in time.iter_mut().enumerate() {
             match c.cell(i) {
-                Cell::Number(x) if x < 0.0 => {
-                    rows.exclude(i, Some(c.name()), format!("negative time ({})", format_number(x)))
-                }
-                Cell::Number(x) => *t = x * time_factor,
+                Cell::Number(x) if x < 0.0 => rows.exclude(
+                    i,
+                    Some(c.name()),
+                    format!("negative time ({})", format_number(x)),
+                ),
+                Cell::Number(x) => *t = x * unit_in_days / unit_out_days,
                 Cell::Missing => rows.exclude(i, Some(c.name()), "missing time".into()),
-                Cell::Invalid(s) => rows.exclude(i, Some(c.name()), format!("unreadable time '{s}'")),
+                Cell::Invalid(s) => {
+                    rows.exclude(i, Some(c.name()), format!("unreadable time '{s}'"))
+                }
                 _ => rows.exclude(i, Some(c.name()), "missing time".into()),
             }
         }
@@ -218,7 +262,7 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
             ends.push(get(table, e, "end date")?);
         }
         for c in std::iter::once(start).chain(ends.iter().copied()) {
-            if c.kind() != ColumnType::Date {
+            if c.kind() != ColumnType::Date && c.n_missing() < c.len() {
                 return Err(PrepareError::new(PrepareErrorKind::WrongType {
                     column: c.name().to_string(),
                     expected: "dates".into(),
@@ -227,15 +271,22 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
             }
         }
         if ep.time_unit.is_some() && ep.time_unit != Some(TimeUnit::Days) {
-            warnings.push("the time unit applies to a time column; durations from dates are computed in days".into());
+            warnings.push(
+                "the time unit applies to a time column; durations from dates are computed in days"
+                    .into(),
+            );
         }
         let out = ep.output_unit.unwrap_or(TimeUnit::Days);
-        time_factor = 1.0 / out.days();
+        unit_out_days = out.days();
         time_unit = out.as_str().to_string();
         let end_desc = if end_names.len() == 1 {
             format!("'{}'", end_names[0])
         } else {
-            end_names.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", else ")
+            end_names
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", else ")
         };
         warnings.push(format!(
             "follow-up times derived from dates: from '{}' to {end_desc}, in {}",
@@ -246,7 +297,11 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
             let s = match start.cell(i) {
                 Cell::Date(d) => d,
                 Cell::Invalid(s) => {
-                    rows.exclude(i, Some(start.name()), format!("unreadable start date '{s}'"));
+                    rows.exclude(
+                        i,
+                        Some(start.name()),
+                        format!("unreadable start date '{s}'"),
+                    );
                     continue;
                 }
                 _ => {
@@ -270,11 +325,21 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
                 (Some(e), _) if e < s => rows.exclude(
                     i,
                     None,
-                    format!("end date {} is before start date {}", format_date(e), format_date(s)),
+                    format!(
+                        "end date {} is before start date {}",
+                        format_date(e),
+                        format_date(s)
+                    ),
                 ),
-                (Some(e), _) => *t = (e - s) * time_factor,
-                (None, Some((col, text))) => rows.exclude(i, Some(col), format!("unreadable end date '{text}'")),
-                (None, None) => rows.exclude(i, None, format!("missing end date ({})", end_names.join(", "))),
+                (Some(e), _) => *t = (e - s) / unit_out_days,
+                (None, Some((col, text))) => {
+                    rows.exclude(i, Some(col), format!("unreadable end date '{text}'"))
+                }
+                (None, None) => rows.exclude(
+                    i,
+                    None,
+                    format!("missing end date ({})", end_names.join(", ")),
+                ),
             }
         }
     } else {
@@ -293,10 +358,16 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
             Some(t) => match meaning.get(&event_key(&t)) {
                 Some(EventMeaning::Event) => *st = true,
                 Some(EventMeaning::Censored) => {}
-                Some(EventMeaning::Exclude) => {
-                    rows.exclude(i, Some(event_col.name()), format!("event value '{t}' set to be left out"))
-                }
-                None => rows.exclude(i, Some(event_col.name()), format!("event value '{t}' not mapped")),
+                Some(EventMeaning::Exclude) => rows.exclude(
+                    i,
+                    Some(event_col.name()),
+                    format!("event value '{t}' set to be left out"),
+                ),
+                None => rows.exclude(
+                    i,
+                    Some(event_col.name()),
+                    format!("event value '{t}' not mapped"),
+                ),
             },
         }
     }
@@ -315,18 +386,27 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
         let mut v = vec![f64::NAN; n];
         for (i, e) in v.iter_mut().enumerate() {
             match c.cell(i) {
-                Cell::Number(x) if x < 0.0 => rows.exclude(i, Some(c.name()), format!("negative entry time ({})", format_number(x))),
+                Cell::Number(x) if x < 0.0 => rows.exclude(
+                    i,
+                    Some(c.name()),
+                    format!("negative entry time ({})", format_number(x)),
+                ),
                 Cell::Number(x) => {
-                    *e = x * time_factor;
+                    *e = x * unit_in_days / unit_out_days;
                     if rows.kept(i) && *e >= time[i] {
                         rows.exclude(
                             i,
                             Some(c.name()),
-                            format!("entry time {} is not before the end of follow-up", format_number(x)),
+                            format!(
+                                "entry time {} is not before the end of follow-up",
+                                format_number(x)
+                            ),
                         );
                     }
                 }
-                Cell::Invalid(s) => rows.exclude(i, Some(c.name()), format!("unreadable entry time '{s}'")),
+                Cell::Invalid(s) => {
+                    rows.exclude(i, Some(c.name()), format!("unreadable entry time '{s}'"))
+                }
                 _ => rows.exclude(i, Some(c.name()), "missing entry time".into()),
             }
         }
@@ -364,9 +444,15 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
         let mut v = vec![f64::NAN; n];
         for (i, w) in v.iter_mut().enumerate() {
             match c.cell(i) {
-                Cell::Number(x) if x < 0.0 => rows.exclude(i, Some(c.name()), format!("negative weight ({})", format_number(x))),
+                Cell::Number(x) if x < 0.0 => rows.exclude(
+                    i,
+                    Some(c.name()),
+                    format!("negative weight ({})", format_number(x)),
+                ),
                 Cell::Number(x) => *w = x,
-                Cell::Invalid(s) => rows.exclude(i, Some(c.name()), format!("unreadable weight '{s}'")),
+                Cell::Invalid(s) => {
+                    rows.exclude(i, Some(c.name()), format!("unreadable weight '{s}'"))
+                }
                 _ => rows.exclude(i, Some(c.name()), "missing weight".into()),
             }
         }
@@ -399,7 +485,10 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
             let key = e.reason.split(" (").next().unwrap_or(&e.reason);
             *counts.entry(key).or_default() += 1;
         }
-        let main = counts.into_iter().max_by_key(|(k, c)| (*c, std::cmp::Reverse(*k))).map(|(k, _)| k.to_string());
+        let main = counts
+            .into_iter()
+            .max_by_key(|(k, c)| (*c, std::cmp::Reverse(*k)))
+            .map(|(k, _)| k.to_string());
         return Err(PrepareError::new(PrepareErrorKind::NoRowsLeft {
             n_excluded: excluded.len(),
             main_reason: main.unwrap_or_else(|| "the table has no rows".into()),
@@ -407,7 +496,12 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
     }
     let out_time: Vec<f64> = kept.iter().map(|&i| time[i]).collect();
     let out_status: Vec<bool> = kept.iter().map(|&i| status[i]).collect();
-    let zeros: Vec<usize> = kept.iter().zip(&out_time).filter(|(_, t)| **t == 0.0).map(|(&i, _)| table.row_number(i)).collect();
+    let zeros: Vec<usize> = kept
+        .iter()
+        .zip(&out_time)
+        .filter(|(_, t)| **t == 0.0)
+        .map(|(&i, _)| table.row_number(i))
+        .collect();
     if !zeros.is_empty() {
         warnings.push(format!(
             "{} row(s) with follow-up time 0 kept, as R does (rows {}); check that they are not data errors",
@@ -418,7 +512,8 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
     let event_coding = coding_sentence(event_col, &meaning, &display, &kept);
     let pick_factor = |f: Option<FactorRaw>| {
         f.map(|f| {
-            let (levels, codes) = compact_levels(&f.levels, kept.iter().map(|&i| f.codes[i]).collect());
+            let (levels, codes) =
+                compact_levels(&f.levels, kept.iter().map(|&i| f.codes[i]).collect());
             Factor {
                 name: f.name,
                 levels,
@@ -434,7 +529,12 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
                 CovRaw::Numeric(v) => CovariateValues::Numeric {
                     values: kept.iter().map(|&i| v[i]).collect(),
                 },
-                CovRaw::Categorical { levels, reference, codes, ordinal } => CovariateValues::Categorical {
+                CovRaw::Categorical {
+                    levels,
+                    reference,
+                    codes,
+                    ordinal,
+                } => CovariateValues::Categorical {
                     levels,
                     reference,
                     codes: kept.iter().map(|&i| codes[i]).collect(),
@@ -481,7 +581,10 @@ fn compact_levels(levels: &[String], codes: Vec<usize>) -> (Vec<String>, Vec<usi
             out.push(l.clone());
         }
     }
-    let codes = codes.into_iter().map(|c| new_index.get(c).copied().unwrap_or(0)).collect();
+    let codes = codes
+        .into_iter()
+        .map(|c| new_index.get(c).copied().unwrap_or(0))
+        .collect();
     (out, codes)
 }
 
@@ -539,18 +642,34 @@ fn event_coding(
     let mut meaning: Meaning = HashMap::new();
     let explicit = ep.event_values.is_some() || !ep.event_map.is_empty();
     if explicit {
-        let map: BTreeMap<String, EventMeaning> = ep.event_map.iter().map(|(k, v)| (event_key(k), *v)).collect();
-        let values: Vec<String> = ep.event_values.iter().flatten().map(|v| event_key(v)).collect();
+        let map: BTreeMap<String, EventMeaning> = ep
+            .event_map
+            .iter()
+            .map(|(k, v)| (event_key(k), *v))
+            .collect();
+        let values: Vec<String> = ep
+            .event_values
+            .iter()
+            .flatten()
+            .map(|v| event_key(v))
+            .collect();
         for v in ep.event_values.iter().flatten() {
             if !counts.contains_key(&event_key(v)) {
-                warnings.push(format!("event value '{v}' does not occur in '{}'", c.name()));
+                warnings.push(format!(
+                    "event value '{v}' does not occur in '{}'",
+                    c.name()
+                ));
             }
         }
         for k in &order {
             if let Some(m) = map.get(k) {
                 meaning.insert(k.clone(), *m);
             } else if ep.event_values.is_some() {
-                let m = if values.contains(k) { EventMeaning::Event } else { EventMeaning::Censored };
+                let m = if values.contains(k) {
+                    EventMeaning::Event
+                } else {
+                    EventMeaning::Censored
+                };
                 meaning.insert(k.clone(), m);
             }
         }
@@ -579,7 +698,13 @@ fn event_coding(
         }
     }
     if !unknown.is_empty() {
-        let shown = |k: &String| spell.get(k).and_then(|s| s.first()).cloned().unwrap_or_else(|| k.clone());
+        let shown = |k: &String| {
+            spell
+                .get(k)
+                .and_then(|s| s.first())
+                .cloned()
+                .unwrap_or_else(|| k.clone())
+        };
         if meaning.is_empty() {
             return Err(PrepareError::new(PrepareErrorKind::EventCodingUnclear {
                 column: c.name().to_string(),
@@ -590,23 +715,38 @@ fn event_coding(
             .iter()
             .filter(|k| meaning.contains_key(*k))
             .map(|k| {
-                let what = if meaning[k] == EventMeaning::Event { "event" } else { "censored" };
+                let what = if meaning[k] == EventMeaning::Event {
+                    "event"
+                } else {
+                    "censored"
+                };
                 format!("'{}' ({what})", shown(k))
             })
             .collect();
         return Err(PrepareError::new(PrepareErrorKind::UnmappedEventValues {
             column: c.name().to_string(),
-            values: unknown.iter().map(|k| (shown(k), counts.get(k).copied().unwrap_or(0))).collect(),
+            values: unknown
+                .iter()
+                .map(|k| (shown(k), counts.get(k).copied().unwrap_or(0)))
+                .collect(),
             understood: understood.join(" and "),
         }));
     }
     if !zero_one && nums.len() == order.len() {
-        warnings.push(format!("event column '{}' read with R's 1/2 coding: 2 = event, 1 = censored", c.name()));
+        warnings.push(format!(
+            "event column '{}' read with R's 1/2 coding: 2 = event, 1 = censored",
+            c.name()
+        ));
     }
     Ok((meaning, spell))
 }
 
-fn coding_sentence(c: &Column, meaning: &Meaning, spell: &HashMap<String, Vec<String>>, kept: &[usize]) -> String {
+fn coding_sentence(
+    c: &Column,
+    meaning: &Meaning,
+    spell: &HashMap<String, Vec<String>>,
+    kept: &[usize],
+) -> String {
     let mut n_event = 0usize;
     let mut n_cens = 0usize;
     let mut ev_sp: Vec<String> = Vec::new();
@@ -623,7 +763,11 @@ fn coding_sentence(c: &Column, meaning: &Meaning, spell: &HashMap<String, Vec<St
         }
         if seen.insert(k.clone(), ()).is_none() {
             let sp = spell.get(&k).cloned().unwrap_or_else(|| vec![t.clone()]);
-            let target = if m == Some(EventMeaning::Event) { &mut ev_sp } else { &mut ce_sp };
+            let target = if m == Some(EventMeaning::Event) {
+                &mut ev_sp
+            } else {
+                &mut ce_sp
+            };
             for s in sp {
                 if !target.contains(&s) {
                     target.push(s);
@@ -636,10 +780,18 @@ fn coding_sentence(c: &Column, meaning: &Meaning, spell: &HashMap<String, Vec<St
             format!("{name} = none")
         } else {
             let shown: Vec<&str> = sp.iter().take(6).map(|s| s.as_str()).collect();
-            format!("{name} = {} ({n} {})", shown.join(", "), if n == 1 { "row" } else { "rows" })
+            format!(
+                "{name} = {} ({n} {})",
+                shown.join(", "),
+                if n == 1 { "row" } else { "rows" }
+            )
         }
     };
-    format!("{}; {}", part("event", &ev_sp, n_event), part("censored", &ce_sp, n_cens))
+    format!(
+        "{}; {}",
+        part("event", &ev_sp, n_event),
+        part("censored", &ce_sp, n_cens)
+    )
 }
 
 struct FactorRaw {
@@ -659,6 +811,9 @@ enum CovRaw {
     },
 }
 
+/// Display name, level labels and per-row level codes (None = missing or unreadable).
+type NamedLevels = (String, Vec<String>, Vec<Option<usize>>);
+
 /// Level labels and per-row codes of a variable (None = missing or unreadable).
 fn levels_of(
     table: &Table,
@@ -666,9 +821,13 @@ fn levels_of(
     role: &str,
     rows: &Rows,
     warnings: &mut Vec<String>,
-) -> Result<(String, Vec<String>, Vec<Option<usize>>), PrepareError> {
+) -> Result<NamedLevels, PrepareError> {
     let c = get(table, &v.column, role)?;
-    let name = v.label.clone().filter(|l| !l.trim().is_empty()).unwrap_or_else(|| c.name().to_string());
+    let name = v
+        .label
+        .clone()
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or_else(|| c.name().to_string());
     let n = c.len();
     let mut codes: Vec<Option<usize>> = vec![None; n];
     let cuts_wanted = !v.cut_points.is_empty() || v.cut_at_median;
@@ -676,22 +835,48 @@ fn levels_of(
     match c.kind() {
         ColumnType::Numeric | ColumnType::Date if cuts_wanted => {
             let vals = c.numbers().unwrap_or(&[]);
-            let mut cuts: Vec<f64> = v.cut_points.iter().copied().filter(|x| x.is_finite()).collect();
+            let mut cuts: Vec<f64> = v
+                .cut_points
+                .iter()
+                .copied()
+                .filter(|x| x.is_finite())
+                .collect();
             if v.cut_at_median {
-                let mut present: Vec<f64> = (0..n).filter(|&i| rows.kept(i)).filter_map(|i| vals.get(i).copied()).filter(|x| !x.is_nan()).collect();
+                let mut present: Vec<f64> = (0..n)
+                    .filter(|&i| rows.kept(i))
+                    .filter_map(|i| vals.get(i).copied())
+                    .filter(|x| !x.is_nan())
+                    .collect();
                 if present.is_empty() {
-                    return Err(PrepareError::spec(format!("cannot cut '{}' at its median: no values", c.name())));
+                    return Err(PrepareError::spec(format!(
+                        "cannot cut '{}' at its median: no values",
+                        c.name()
+                    )));
                 }
                 present.sort_by(|a, b| a.total_cmp(b));
                 let m = present.len();
-                let med = if m % 2 == 1 { present[m / 2] } else { (present[m / 2 - 1] + present[m / 2]) / 2.0 };
-                warnings.push(format!("'{}' cut at its median, {}", c.name(), format_number(med)));
+                let med = if m % 2 == 1 {
+                    present[m / 2]
+                } else {
+                    (present[m / 2 - 1] + present[m / 2]) / 2.0
+                };
+                warnings.push(format!(
+                    "'{}' cut at its median, {}",
+                    c.name(),
+                    format_number(med)
+                ));
                 cuts.push(med);
             }
             cuts.sort_by(|a, b| a.total_cmp(b));
             cuts.dedup();
             let is_date = c.kind() == ColumnType::Date;
-            let f = |x: f64| if is_date { format_date(x) } else { format_number(x) };
+            let f = |x: f64| {
+                if is_date {
+                    format_date(x)
+                } else {
+                    format_number(x)
+                }
+            };
             levels = Vec::with_capacity(cuts.len() + 1);
             levels.push(format!("< {}", f(cuts[0])));
             for w in cuts.windows(2) {
@@ -718,7 +903,16 @@ fn levels_of(
                 )));
             }
             let is_date = c.kind() == ColumnType::Date;
-            levels = distinct.iter().map(|&x| if is_date { format_date(x) } else { format_number(x) }).collect();
+            levels = distinct
+                .iter()
+                .map(|&x| {
+                    if is_date {
+                        format_date(x)
+                    } else {
+                        format_number(x)
+                    }
+                })
+                .collect();
             for (i, code) in codes.iter_mut().enumerate() {
                 if let Some(&x) = vals.get(i).filter(|x| !x.is_nan()) {
                     *code = distinct.binary_search_by(|p| p.total_cmp(&x)).ok();
@@ -746,7 +940,10 @@ fn levels_of(
     if !v.levels.is_empty() {
         let mut new_order: Vec<usize> = Vec::new();
         for want in &v.levels {
-            match levels.iter().position(|l| l == want || l.eq_ignore_ascii_case(want.trim())) {
+            match levels
+                .iter()
+                .position(|l| l == want || l.eq_ignore_ascii_case(want.trim()))
+            {
                 Some(k) if !new_order.contains(&k) => new_order.push(k),
                 Some(_) => {}
                 None => warnings.push(format!("level '{want}' of '{}' does not occur", c.name())),
@@ -773,13 +970,19 @@ fn levels_of(
 fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
         (Ok(x), Ok(y)) => x.total_cmp(&y),
-        _ => a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)),
+        _ => a
+            .to_lowercase()
+            .cmp(&b.to_lowercase())
+            .then_with(|| a.cmp(b)),
     }
 }
 
 fn reference_index(levels: &[String], v: &VariableSpec, warnings: &mut Vec<String>) -> usize {
     match &v.reference {
-        Some(r) if !r.trim().is_empty() => match levels.iter().position(|l| l == r || l.eq_ignore_ascii_case(r.trim())) {
+        Some(r) if !r.trim().is_empty() => match levels
+            .iter()
+            .position(|l| l == r || l.eq_ignore_ascii_case(r.trim()))
+        {
             Some(k) => k,
             None => {
                 warnings.push(format!(
@@ -794,12 +997,28 @@ fn reference_index(levels: &[String], v: &VariableSpec, warnings: &mut Vec<Strin
     }
 }
 
-fn factor_for(table: &Table, v: &VariableSpec, role: &str, rows: &mut Rows, warnings: &mut Vec<String>) -> Result<FactorRaw, PrepareError> {
+fn factor_for(
+    table: &Table,
+    v: &VariableSpec,
+    role: &str,
+    rows: &mut Rows,
+    warnings: &mut Vec<String>,
+) -> Result<FactorRaw, PrepareError> {
     let (name, mut levels, codes) = levels_of(table, v, role, rows, warnings)?;
-    let column = table.column(&v.column).map_or(v.column.clone(), |c| c.name().to_string());
+    let column = table
+        .column(&v.column)
+        .map_or(v.column.clone(), |c| c.name().to_string());
     // Reference level first (Factor's contract: levels[0] is the reference).
     let r = reference_index(&levels, v, warnings);
-    let remap = |k: usize| if k == r { 0 } else if k < r { k + 1 } else { k };
+    let remap = |k: usize| {
+        if k == r {
+            0
+        } else if k < r {
+            k + 1
+        } else {
+            k
+        }
+    };
     if r > 0 {
         let l = levels.remove(r);
         levels.insert(0, l);
@@ -818,13 +1037,26 @@ fn factor_for(table: &Table, v: &VariableSpec, role: &str, rows: &mut Rows, warn
             }
         }
     }
-    Ok(FactorRaw { name, levels, codes: out })
+    Ok(FactorRaw {
+        name,
+        levels,
+        codes: out,
+    })
 }
 
-fn covariate_for(table: &Table, v: &VariableSpec, rows: &Rows, warnings: &mut Vec<String>) -> Result<(String, CovRaw), PrepareError> {
+fn covariate_for(
+    table: &Table,
+    v: &VariableSpec,
+    rows: &Rows,
+    warnings: &mut Vec<String>,
+) -> Result<(String, CovRaw), PrepareError> {
     let c = get(table, &v.column, "covariate")?;
     let numeric = matches!(c.kind(), ColumnType::Numeric | ColumnType::Date);
-    let as_factor = !numeric || v.categorical || !v.levels.is_empty() || !v.cut_points.is_empty() || v.cut_at_median;
+    let as_factor = !numeric
+        || v.categorical
+        || !v.levels.is_empty()
+        || !v.cut_points.is_empty()
+        || v.cut_at_median;
     if c.n_invalid() > 0 {
         warnings.push(format!(
             "{} unreadable value(s) in covariate '{}' treated as missing",
@@ -833,12 +1065,21 @@ fn covariate_for(table: &Table, v: &VariableSpec, rows: &Rows, warnings: &mut Ve
         ));
     }
     if !as_factor {
-        let name = v.label.clone().filter(|l| !l.trim().is_empty()).unwrap_or_else(|| c.name().to_string());
+        let name = v
+            .label
+            .clone()
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or_else(|| c.name().to_string());
         if c.kind() == ColumnType::Date {
-            warnings.push(format!("date covariate '{}' used as days since 1970-01-01", c.name()));
+            warnings.push(format!(
+                "date covariate '{}' used as days since 1970-01-01",
+                c.name()
+            ));
         }
         let vals = c.numbers().unwrap_or(&[]);
-        let v: Vec<Option<f64>> = (0..c.len()).map(|i| vals.get(i).copied().filter(|x| !x.is_nan())).collect();
+        let v: Vec<Option<f64>> = (0..c.len())
+            .map(|i| vals.get(i).copied().filter(|x| !x.is_nan()))
+            .collect();
         return Ok((name, CovRaw::Numeric(v)));
     }
     let mut w = Vec::new();
@@ -861,13 +1102,19 @@ fn apply_filter(table: &Table, f: &RowFilter, rows: &mut Rows) -> Result<(), Pre
     let label = format!("{} {} {}", c.name(), f.op.as_str(), f.value);
     let decimal = table.source().decimal as u8;
     let target: Option<f64> = match c.kind() {
-        ColumnType::Numeric => Some(parse_number(f.value.trim(), decimal).or_else(|| parse_number(f.value.trim(), b'.')).ok_or_else(|| {
-            PrepareError::spec(format!("filter {label}: '{}' is not a number", f.value))
-        })?),
+        ColumnType::Numeric => Some(
+            parse_number(f.value.trim(), decimal)
+                .or_else(|| parse_number(f.value.trim(), b'.'))
+                .ok_or_else(|| {
+                    PrepareError::spec(format!("filter {label}: '{}' is not a number", f.value))
+                })?,
+        ),
         ColumnType::Date => Some(
             parse_date(&f.value)
                 .and_then(|d| d.day_first.or(d.month_first))
-                .ok_or_else(|| PrepareError::spec(format!("filter {label}: '{}' is not a date", f.value)))?,
+                .ok_or_else(|| {
+                    PrepareError::spec(format!("filter {label}: '{}' is not a date", f.value))
+                })?,
         ),
         _ => {
             if !matches!(f.op, FilterOp::Eq | FilterOp::Ne) {

@@ -90,7 +90,12 @@ fn score_time(c: &Column) -> i32 {
         s += 2;
     }
     // Durations take many distinct values.
-    let mut distinct: Vec<f64> = nums.iter().copied().filter(|x| !x.is_nan()).take(500).collect();
+    let mut distinct: Vec<f64> = nums
+        .iter()
+        .copied()
+        .filter(|x| !x.is_nan())
+        .take(500)
+        .collect();
     distinct.sort_by(|a, b| a.total_cmp(b));
     distinct.dedup();
     if distinct.len() <= 3 {
@@ -105,7 +110,8 @@ fn event_like(c: &Column) -> bool {
         ColumnType::Categorical => c.levels().is_some_and(|l| (1..=3).contains(&l.len())),
         ColumnType::Numeric => {
             let nums = c.numbers().unwrap_or(&[]);
-            nums.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0 || *x == 2.0)
+            nums.iter()
+                .all(|x| x.is_nan() || *x == 0.0 || *x == 1.0 || *x == 2.0)
         }
         ColumnType::Date => false,
     }
@@ -118,8 +124,8 @@ fn score_event(c: &Column) -> i32 {
     let mut s = 0;
     for w in tokens(c.name()) {
         s += match w.as_str() {
-            "status" | "event" | "fustat" | "censor" | "cens" | "censored" | "vital" | "dead" | "death"
-            | "died" | "deceased" | "delta" | "evt" => 5,
+            "status" | "event" | "fustat" | "censor" | "cens" | "censored" | "vital" | "dead"
+            | "death" | "died" | "deceased" | "delta" | "evt" => 5,
             "os" | "pfs" | "dfs" | "efs" | "rfs" | "progression" | "relapse" | "recurrence" => 2,
             _ => 0,
         };
@@ -146,7 +152,8 @@ fn score_group(c: &Column) -> i32 {
     let mut s = 1;
     for w in tokens(c.name()) {
         s += match w.as_str() {
-            "arm" | "group" | "grp" | "treatment" | "trt" | "rx" | "treat" | "randomisation" | "randomization" | "cohort" => 6,
+            "arm" | "group" | "grp" | "treatment" | "trt" | "rx" | "treat" | "randomisation"
+            | "randomization" | "cohort" => 6,
             "sex" | "gender" | "stage" | "grade" => 2,
             _ => 0,
         };
@@ -180,7 +187,13 @@ pub fn guess_roles(table: &Table) -> RoleGuess {
     // Endpoints named by a prefix (os_months + os_status, PFS + PFS_event).
     for ep in ENDPOINTS {
         let has = |c: &Column| tokens(c.name()).iter().any(|t| t == ep);
-        let time = table.columns().iter().filter(|c| has(c)).map(|c| (score_time(c), c)).filter(|(s, _)| *s > 0).max_by_key(|(s, _)| *s);
+        let time = table
+            .columns()
+            .iter()
+            .filter(|c| has(c))
+            .map(|c| (score_time(c), c))
+            .filter(|(s, _)| *s > 0)
+            .max_by_key(|(s, _)| *s);
         if let Some((_, tc)) = time {
             let event = table
                 .columns()
@@ -198,7 +211,12 @@ pub fn guess_roles(table: &Table) -> RoleGuess {
             });
         }
     }
-    if let Some(first) = g.endpoints.iter().find(|e| e.event.is_some()).or(g.endpoints.first()) {
+    if let Some(first) = g
+        .endpoints
+        .iter()
+        .find(|e| e.event.is_some())
+        .or(g.endpoints.first())
+    {
         g.time = Some(first.time.clone());
         g.event = first.event.clone();
     }
@@ -220,17 +238,25 @@ pub fn guess_roles(table: &Table) -> RoleGuess {
             });
         }
     }
-    let start_words = ["diag", "dx", "start", "entry", "random", "enrol", "surg", "treat", "baseline", "inclu", "birth"];
+    let start_words = [
+        "diag", "dx", "start", "entry", "random", "enrol", "surg", "treat", "baseline", "inclu",
+        "birth",
+    ];
     g.start_date = best(table, |c| date_score(c, &start_words), &[]).map(str::to_string);
     if g.start_date.is_some() {
-        let end_words = ["death", "dod", "event", "progress", "relapse", "last", "contact", "censor", "fu", "follow", "end", "exit"];
+        let end_words = [
+            "death", "dod", "event", "progress", "relapse", "last", "contact", "censor", "fu",
+            "follow", "end", "exit",
+        ];
         let mut ends: Vec<(i32, bool, String)> = table
             .columns()
             .iter()
             .filter(|c| Some(c.name()) != g.start_date.as_deref() && c.kind() == ColumnType::Date)
             .map(|c| {
                 let l = c.name().to_lowercase();
-                let is_event = ["death", "dod", "event", "progress", "relapse"].iter().any(|w| l.contains(w));
+                let is_event = ["death", "dod", "event", "progress", "relapse"]
+                    .iter()
+                    .any(|w| l.contains(w));
                 (date_score(c, &end_words), is_event, c.name().to_string())
             })
             .filter(|(s, _, _)| *s > 1)

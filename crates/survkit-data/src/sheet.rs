@@ -48,7 +48,11 @@ fn excel_date(dt: &ExcelDateTime) -> String {
     let is_1904 = *dt == ExcelDateTime::new(v, ExcelDateTimeType::DateTime, true);
     let serial = if is_1904 { v + EXCEL_1904 } else { v };
     // Excel's phantom 1900-02-29 shifts serials before March 1900 by one day.
-    let serial = if !is_1904 && serial < 60.0 { serial + 1.0 } else { serial };
+    let serial = if !is_1904 && serial < 60.0 {
+        serial + 1.0
+    } else {
+        serial
+    };
     format_date(serial - EXCEL_1970)
 }
 
@@ -71,7 +75,11 @@ pub(crate) fn workbook_format(bytes: &[u8], ext: &str) -> Format {
         return Format::Xls;
     }
     let head = &bytes[..bytes.len().min(200)];
-    if head.windows(46).any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet") || ext == "ods" {
+    if head
+        .windows(46)
+        .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
+        || ext == "ods"
+    {
         return Format::Ods;
     }
     if ext == "xlsb" {
@@ -99,7 +107,11 @@ where
         Some(s) => sheets
             .iter()
             .find(|n| n.as_str() == s)
-            .or_else(|| sheets.iter().find(|n| n.trim().eq_ignore_ascii_case(s.trim())))
+            .or_else(|| {
+                sheets
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+            })
             .cloned()
             .ok_or_else(|| {
                 ImportError::new(ImportErrorKind::BadSheet {
@@ -125,14 +137,19 @@ where
         }
     }
     if sheets.len() > 1 {
-        notes.push(format!("the workbook has {} sheets; read '{chosen}'", sheets.len()));
+        notes.push(format!(
+            "the workbook has {} sheets; read '{chosen}'",
+            sheets.len()
+        ));
     }
     let (row0, _) = range.start().unwrap_or((0, 0));
     let width = range.width();
     let mut columns: Vec<RawColumn> = (0..width).map(|_| RawColumn::default()).collect();
     let mut rows = Vec::new();
     for (i, r) in range.rows().enumerate() {
-        if r.iter().all(|c| matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty())) {
+        if r.iter().all(|c| {
+            matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty())
+        }) {
             continue;
         }
         for (j, c) in r.iter().enumerate().take(width) {
@@ -152,7 +169,11 @@ where
 }
 
 /// Reads one sheet of a workbook into raw columns.
-pub(crate) fn read_workbook(bytes: &[u8], format: Format, sheet: Option<&str>) -> Result<SheetData, ImportError> {
+pub(crate) fn read_workbook(
+    bytes: &[u8],
+    format: Format,
+    sheet: Option<&str>,
+) -> Result<SheetData, ImportError> {
     let cur = Cursor::new(bytes.to_vec());
     match format {
         Format::Xls => load(Xls::new(cur).map_err(|e| err(format, e))?, format, sheet),

@@ -90,9 +90,12 @@ impl Table {
                             .iter()
                             .zip(counts)
                             .filter(|(_, n)| *n > 0)
-                            .map(|(l, n)| LevelCount { level: l.clone(), count: n })
+                            .map(|(l, n)| LevelCount {
+                                level: l.clone(),
+                                count: n,
+                            })
                             .collect();
-                        lc.sort_by(|a, b| b.count.cmp(&a.count));
+                        lc.sort_by_key(|l| std::cmp::Reverse(l.count));
                         let n = lc.len();
                         lc.truncate(MAX_LEVELS);
                         (Some(lc), Some(n))
@@ -108,7 +111,13 @@ impl Table {
                             hi = hi.max(*x);
                         }
                         if lo.is_finite() {
-                            let f = |x: f64| if kind == ColumnType::Date { format_date(x) } else { format_number(x) };
+                            let f = |x: f64| {
+                                if kind == ColumnType::Date {
+                                    format_date(x)
+                                } else {
+                                    format_number(x)
+                                }
+                            };
                             (Some(f(lo)), Some(f(hi)))
                         } else {
                             (None, None)
@@ -124,7 +133,10 @@ impl Table {
                     invalid_examples: c
                         .invalid_cells()
                         .take(5)
-                        .map(|(i, t)| InvalidCell { row: self.row_number(i), text: t.to_string() })
+                        .map(|(i, t)| InvalidCell {
+                            row: self.row_number(i),
+                            text: t.to_string(),
+                        })
                         .collect(),
                     levels,
                     n_levels,
@@ -138,7 +150,11 @@ impl Table {
         let preview = (0..self.n_rows().min(preview_rows))
             .map(|i| PreviewRow {
                 row: self.row_number(i),
-                cells: self.columns.iter().map(|c| c.text(i).into_owned()).collect(),
+                cells: self
+                    .columns
+                    .iter()
+                    .map(|c| c.text(i).into_owned())
+                    .collect(),
             })
             .collect();
         TableSummary {

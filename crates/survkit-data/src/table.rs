@@ -45,8 +45,14 @@ pub enum Cell<'a> {
 pub(crate) enum ColumnData {
     Numeric(Vec<f64>),
     Date(Vec<f64>),
-    Categorical { levels: Vec<String>, codes: Vec<u32> },
-    Boolean { values: Vec<bool>, labels: [String; 2] },
+    Categorical {
+        levels: Vec<String>,
+        codes: Vec<u32>,
+    },
+    Boolean {
+        values: Vec<bool>,
+        labels: [String; 2],
+    },
 }
 
 /// A typed column.
@@ -89,7 +95,10 @@ impl Column {
     }
     /// Number of missing cells.
     pub fn n_missing(&self) -> usize {
-        self.state.iter().filter(|s| **s == CellState::Missing).count()
+        self.state
+            .iter()
+            .filter(|s| **s == CellState::Missing)
+            .count()
     }
     /// Number of cells that could not be read as the column's type.
     pub fn n_invalid(&self) -> usize {
@@ -186,7 +195,9 @@ impl Column {
                 .get(i)
                 .and_then(|c| levels.get(*c as usize))
                 .map_or(Cell::Missing, |s| Cell::Text(s)),
-            ColumnData::Boolean { values, .. } => values.get(i).map_or(Cell::Missing, |b| Cell::Bool(*b)),
+            ColumnData::Boolean { values, .. } => {
+                values.get(i).map_or(Cell::Missing, |b| Cell::Bool(*b))
+            }
         }
     }
 
@@ -297,7 +308,11 @@ impl RawColumn {
     }
     pub fn get(&self, i: usize) -> &str {
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0) as usize
+        };
         self.text.get(start..end).unwrap_or("")
     }
     pub fn push(&mut self, s: &str) {
@@ -318,7 +333,9 @@ pub(crate) struct TypeCtx<'a> {
 impl TypeCtx<'_> {
     pub fn is_missing(&self, s: &str) -> bool {
         let t = s.trim_matches(|c: char| c.is_whitespace());
-        self.missing.iter().any(|m| m.trim().eq_ignore_ascii_case(t))
+        self.missing
+            .iter()
+            .any(|m| m.trim().eq_ignore_ascii_case(t))
     }
 }
 
@@ -342,7 +359,8 @@ pub(crate) fn build_column(
     let cell = |i: usize| raw.get(i + skip).trim_matches(|c: char| c.is_whitespace());
     let mut state = vec![CellState::Ok; n];
     let mut nums = vec![f64::NAN; n];
-    let (mut n_present, mut n_num, mut n_bool, mut n_df, mut n_mf, mut n_fixed) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut n_present, mut n_num, mut n_bool, mut n_df, mut n_mf, mut n_fixed) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let mut only_df: Option<usize> = None;
     let mut only_mf: Option<usize> = None;
     let want_dates = matches!(forced, None | Some(ColumnType::Date));
@@ -363,7 +381,9 @@ pub(crate) fn build_column(
             continue;
         }
         // Stop trying dates and booleans once the column is clearly text.
-        let hopeless = want_other && n_present > 50 && (n_present - n_num - n_bool.max(n_df.max(n_mf))) * 5 > n_present;
+        let hopeless = want_other
+            && n_present > 50
+            && (n_present - n_num - n_bool.max(n_df.max(n_mf))) * 5 > n_present;
         if hopeless {
             continue;
         }
@@ -434,12 +454,16 @@ pub(crate) fn build_column(
                         ctx.default_order
                     } else if n_df > n_mf {
                         if ambiguous_any {
-                            let ex = only_df.map(|i| format!(" (e.g. '{}' cannot be month-first)", cell(i))).unwrap_or_default();
+                            let ex = only_df
+                                .map(|i| format!(" (e.g. '{}' cannot be month-first)", cell(i)))
+                                .unwrap_or_default();
                             notes.push(format!("dates in column '{name}' read as day-first{ex}"));
                         }
                         DateOrder::DayFirst
                     } else if n_mf > n_df {
-                        let ex = only_mf.map(|i| format!(" (e.g. '{}' cannot be day-first)", cell(i))).unwrap_or_default();
+                        let ex = only_mf
+                            .map(|i| format!(" (e.g. '{}' cannot be day-first)", cell(i)))
+                            .unwrap_or_default();
                         notes.push(format!("dates in column '{name}' read as month-first{ex}"));
                         DateOrder::MonthFirst
                     } else {
@@ -491,7 +515,10 @@ pub(crate) fn build_column(
             let [f, t] = labels;
             ColumnData::Boolean {
                 values,
-                labels: [f.unwrap_or_else(|| "FALSE".into()), t.unwrap_or_else(|| "TRUE".into())],
+                labels: [
+                    f.unwrap_or_else(|| "FALSE".into()),
+                    t.unwrap_or_else(|| "TRUE".into()),
+                ],
             }
         }
         ColumnType::Categorical => {
@@ -548,7 +575,10 @@ pub(crate) fn clean_names(raw: Vec<String>, notes: &mut Vec<String>) -> Vec<Stri
                 k += 1;
                 candidate = format!("{name}_{k}");
             }
-            notes.push(format!("duplicate column name '{name}': column {} is called '{candidate}'", j + 1));
+            notes.push(format!(
+                "duplicate column name '{name}': column {} is called '{candidate}'",
+                j + 1
+            ));
             name = candidate;
         }
         seen.insert(name.to_lowercase(), j);

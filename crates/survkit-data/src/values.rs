@@ -96,7 +96,9 @@ pub(crate) fn parse_number(s: &str, decimal: u8) -> Option<f64> {
         && b.iter()
             .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
     {
-        if !b.iter().any(|c| c.is_ascii_digit()) || !(b[0].is_ascii_digit() || matches!(b[0], b'.' | b'-' | b'+')) {
+        if !b.iter().any(|c| c.is_ascii_digit())
+            || !(b[0].is_ascii_digit() || matches!(b[0], b'.' | b'-' | b'+'))
+        {
             return None;
         }
         return s.parse::<f64>().ok().filter(|x| x.is_finite());
@@ -110,7 +112,10 @@ fn parse_number_slow(s: &str, decimal: u8) -> Option<f64> {
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    if let Some(r) = rest.strip_prefix('\u{2212}').or_else(|| rest.strip_prefix('-')) {
+    if let Some(r) = rest
+        .strip_prefix('\u{2212}')
+        .or_else(|| rest.strip_prefix('-'))
+    {
         out.push('-');
         rest = r;
     } else if let Some(r) = rest.strip_prefix('+') {
@@ -139,7 +144,11 @@ fn parse_number_slow(s: &str, decimal: u8) -> Option<f64> {
         let other = if dec == ',' { '.' } else { ',' };
         if exp.is_none() && frac_part.is_none() && mant.matches(other).count() == 1 {
             let (i, f) = mant.split_once(other)?;
-            if !i.is_empty() && i.bytes().all(|c| c.is_ascii_digit()) && !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) {
+            if !i.is_empty()
+                && i.bytes().all(|c| c.is_ascii_digit())
+                && !f.is_empty()
+                && f.bytes().all(|c| c.is_ascii_digit())
+            {
                 out.push_str(i);
                 out.push('.');
                 out.push_str(f);
@@ -249,8 +258,18 @@ fn month_name(s: &str) -> Option<u32> {
     }
     let l = s.to_ascii_lowercase();
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     for (i, m) in MONTHS.iter().enumerate() {
         if l == *m || l == full[i] || (i == 8 && l == "sept") {
@@ -289,7 +308,11 @@ fn parse_time(s: &str) -> Option<f64> {
             if !f.bytes().all(|c| c.is_ascii_digit()) || f.len() > 9 {
                 return None;
             }
-            let frac = if f.is_empty() { 0.0 } else { format!("0.{f}").parse::<f64>().ok()? };
+            let frac = if f.is_empty() {
+                0.0
+            } else {
+                format!("0.{f}").parse::<f64>().ok()?
+            };
             w as f64 + frac
         }
         None => 0.0,
@@ -323,7 +346,13 @@ fn year(s: &str) -> Option<i64> {
     match s.len() {
         4 => num(s, 4, 4).map(|y| y as i64),
         // Two-digit years: 00-68 are 20xx, 69-99 are 19xx (the POSIX %y rule).
-        2 => num(s, 2, 2).map(|y| if y <= 68 { 2000 + y as i64 } else { 1900 + y as i64 }),
+        2 => num(s, 2, 2).map(|y| {
+            if y <= 68 {
+                2000 + y as i64
+            } else {
+                1900 + y as i64
+            }
+        }),
         _ => None,
     }
 }
@@ -354,7 +383,11 @@ fn split_time(s: &str) -> Option<(&str, f64)> {
     }
     let b = s.as_bytes();
     // ISO "2009-03-12T10:30"
-    if b.len() > 10 && (b[10] == b'T' || b[10] == b't') && s.is_char_boundary(10) && s.is_char_boundary(11) {
+    if b.len() > 10
+        && (b[10] == b'T' || b[10] == b't')
+        && s.is_char_boundary(10)
+        && s.is_char_boundary(11)
+    {
         return Some((&s[..10], parse_time(&s[11..])?));
     }
     // First whitespace whose remainder starts with a time.
@@ -417,7 +450,9 @@ fn parse_date_only(s: &str) -> Option<DateCand> {
     if n != 3 {
         return None;
     }
-    let alpha: Vec<usize> = (0..3).filter(|&i| toks[i].bytes().any(|c| c.is_ascii_alphabetic())).collect();
+    let alpha: Vec<usize> = (0..3)
+        .filter(|&i| toks[i].bytes().any(|c| c.is_ascii_alphabetic()))
+        .collect();
     match alpha.as_slice() {
         [] => {
             if seps[0] != seps[1] {
@@ -498,7 +533,9 @@ mod tests {
         assert_eq!(parse_number("12.5", b','), Some(12.5));
         assert_eq!(parse_number("\u{2212}2", b'.'), Some(-2.0));
         assert_eq!(parse_number("1,23,4", b'.'), None);
-        for bad in ["inf", "NaN", "", ".", "-", "e5", "1e", "abc", "1.2.3", "--1"] {
+        for bad in [
+            "inf", "NaN", "", ".", "-", "e5", "1e", "abc", "1.2.3", "--1",
+        ] {
             assert_eq!(parse_number(bad, b'.'), None, "{bad}");
             assert_eq!(parse_number(bad, b','), None, "{bad}");
         }
@@ -506,12 +543,17 @@ mod tests {
 
     #[test]
     fn dates() {
-        let d = |s: &str| parse_date(s).map(|c| (c.day_first.map(format_date), c.month_first.map(format_date)));
+        let d = |s: &str| {
+            parse_date(s).map(|c| (c.day_first.map(format_date), c.month_first.map(format_date)))
+        };
         let both = |v: &str| Some((Some(v.to_string()), Some(v.to_string())));
         assert_eq!(d("2009-03-12"), both("2009-03-12"));
         assert_eq!(d("2009/03/12"), both("2009-03-12"));
         assert_eq!(d("12.03.2009"), Some((Some("2009-03-12".into()), None)));
-        assert_eq!(d("12/03/2009"), Some((Some("2009-03-12".into()), Some("2009-12-03".into()))));
+        assert_eq!(
+            d("12/03/2009"),
+            Some((Some("2009-03-12".into()), Some("2009-12-03".into())))
+        );
         assert_eq!(d("25/03/2009"), Some((Some("2009-03-25".into()), None)));
         assert_eq!(d("03/25/2009"), Some((None, Some("2009-03-25".into()))));
         assert_eq!(d("12-Mar-2009"), both("2009-03-12"));
@@ -520,8 +562,23 @@ mod tests {
         assert_eq!(d("12-mar-09"), both("2009-03-12"));
         assert_eq!(d("2009-03-12T10:30:00"), both("2009-03-12 10:30"));
         assert_eq!(d("2009-03-12 10:30"), both("2009-03-12 10:30"));
-        assert_eq!(d("12/03/2009 14:05:09"), Some((Some("2009-03-12 14:05:09".into()), Some("2009-12-03 14:05:09".into()))));
-        for bad in ["2009-02-30", "32/01/2009", "12:30", "abc", "2009", "1.5", "12/13/14/15", "Foo 12, 2009"] {
+        assert_eq!(
+            d("12/03/2009 14:05:09"),
+            Some((
+                Some("2009-03-12 14:05:09".into()),
+                Some("2009-12-03 14:05:09".into())
+            ))
+        );
+        for bad in [
+            "2009-02-30",
+            "32/01/2009",
+            "12:30",
+            "abc",
+            "2009",
+            "1.5",
+            "12/13/14/15",
+            "Foo 12, 2009",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

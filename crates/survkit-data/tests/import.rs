@@ -8,7 +8,8 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn read(name: &str) -> survkit_data::Table {
-    import(&fixture(name), name, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    import(&fixture(name), name, &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn kinds(t: &survkit_data::Table) -> Vec<ColumnType> {
@@ -25,7 +26,10 @@ fn clean_csv() {
     assert!(s.header);
     assert_eq!(t.n_rows(), 12);
     use ColumnType::*;
-    assert_eq!(kinds(&t), vec![Numeric, Categorical, Numeric, Categorical, Numeric, Numeric]);
+    assert_eq!(
+        kinds(&t),
+        vec![Numeric, Categorical, Numeric, Categorical, Numeric, Numeric]
+    );
     assert_eq!(t.column("centre").unwrap().cell(0), Cell::Text("Zürich"));
     assert_eq!(t.row_number(0), 2);
     assert_eq!(t.row_number(11), 13);
@@ -38,7 +42,11 @@ fn european_windows_1252_semicolon_decimal_comma_crlf() {
     assert_eq!(s.delimiter, Some(';'));
     assert_eq!(s.decimal, ',');
     assert_eq!(s.encoding.as_deref(), Some("windows-1252"));
-    assert!(s.notes.iter().any(|n| n.contains("Windows-1252")), "{:?}", s.notes);
+    assert!(
+        s.notes.iter().any(|n| n.contains("Windows-1252")),
+        "{:?}",
+        s.notes
+    );
     assert_eq!(t.column("age").unwrap().cell(0), Cell::Number(61.5));
     assert_eq!(t.column("centre").unwrap().cell(1), Cell::Text("Besançon"));
     let dx = t.column("dx_date").unwrap();
@@ -50,13 +58,21 @@ fn european_windows_1252_semicolon_decimal_comma_crlf() {
 #[test]
 fn us_dates_with_bom_are_month_first() {
     let t = read("us_bom.csv");
-    assert_eq!(t.columns()[0].name(), "id", "BOM must not stick to the first name");
+    assert_eq!(
+        t.columns()[0].name(),
+        "id",
+        "BOM must not stick to the first name"
+    );
     let dx = t.column("dx_date").unwrap();
     assert_eq!(dx.kind(), ColumnType::Date);
     assert_eq!(dx.date_order(), Some(DateOrder::MonthFirst));
     assert_eq!(dx.text(0), "2009-03-12");
     assert!(!dx.date_ambiguous());
-    assert!(t.source().notes.iter().any(|n| n.contains("month-first")), "{:?}", t.source().notes);
+    assert!(
+        t.source().notes.iter().any(|n| n.contains("month-first")),
+        "{:?}",
+        t.source().notes
+    );
     assert_eq!(t.column("dead").unwrap().kind(), ColumnType::Boolean);
 }
 
@@ -111,7 +127,12 @@ fn thousands_separators() {
     let amount = t.column("amount").unwrap();
     assert_eq!(amount.cell(0), Cell::Number(2500.0));
     assert_eq!(amount.cell(1), Cell::Number(1000.0));
-    let t = import(b"a,b\n\"1,234.5\",x\n\"12\",y\n", "x.csv", &ImportOptions::default()).unwrap();
+    let t = import(
+        b"a,b\n\"1,234.5\",x\n\"12\",y\n",
+        "x.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!(t.column("a").unwrap().cell(0), Cell::Number(1234.5));
 }
 
@@ -143,13 +164,19 @@ fn missing_tokens_and_invalid_cells() {
 fn type_override_and_options() {
     let csv = "id;grade;time\n1;1;3\n2;2;4\n3;3;5\n";
     let mut opts = ImportOptions::default();
-    opts.column_types.insert("grade".into(), ColumnType::Categorical);
+    opts.column_types
+        .insert("grade".into(), ColumnType::Categorical);
     opts.delimiter = Some(';');
     let t = import(csv.as_bytes(), "x.csv", &opts).unwrap();
     assert_eq!(t.column("grade").unwrap().kind(), ColumnType::Categorical);
-    assert_eq!(t.column("grade").unwrap().levels().unwrap(), ["1", "2", "3"]);
-    let mut opts = ImportOptions::default();
-    opts.header = Some(false);
+    assert_eq!(
+        t.column("grade").unwrap().levels().unwrap(),
+        ["1", "2", "3"]
+    );
+    let opts = ImportOptions {
+        header: Some(false),
+        ..Default::default()
+    };
     let t = import(csv.as_bytes(), "x.csv", &opts).unwrap();
     assert_eq!(t.n_rows(), 4);
     assert_eq!(t.column("V2").unwrap().kind(), ColumnType::Categorical);
@@ -203,20 +230,43 @@ fn duplicate_and_empty_names() {
     let names: Vec<&str> = t.columns().iter().map(|c| c.name()).collect();
     assert_eq!(names, ["id", "age", "age_2", "V4", "time"]);
     let notes = &t.source().notes;
-    assert!(notes.iter().any(|n| n.contains("duplicate column name 'age'")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.contains("empty column")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("duplicate column name 'age'")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("empty column")),
+        "{notes:?}"
+    );
 }
 
 #[test]
 fn whole_file_errors() {
-    let err = |bytes: &[u8], name: &str| import(bytes, name, &ImportOptions::default()).unwrap_err();
+    let err =
+        |bytes: &[u8], name: &str| import(bytes, name, &ImportOptions::default()).unwrap_err();
     assert_eq!(err(b"", "x.csv").kind(), &ImportErrorKind::Empty);
     assert_eq!(err(b"  \r\n\n", "x.csv").kind(), &ImportErrorKind::Empty);
     let e = err(&fixture("ragged.csv"), "ragged.csv");
-    assert_eq!(e.kind(), &ImportErrorKind::RaggedRow { row: 3, found: 2, expected: 3 });
-    assert!(e.to_string().contains("row 3 has 2 fields but the first row has 3"), "{e}");
+    assert_eq!(
+        e.kind(),
+        &ImportErrorKind::RaggedRow {
+            row: 3,
+            found: 2,
+            expected: 3
+        }
+    );
+    assert!(
+        e.to_string()
+            .contains("row 3 has 2 fields but the first row has 3"),
+        "{e}"
+    );
     let e = err(b"just some words\nand more words\n", "notes.txt");
-    assert!(matches!(e.kind(), ImportErrorKind::OneColumn { .. }), "{e:?}");
+    assert!(
+        matches!(e.kind(), ImportErrorKind::OneColumn { .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("only one column"));
     let e = err(b"a,b\n", "x.csv");
     assert_eq!(e.kind(), &ImportErrorKind::NoDataRows);
@@ -229,14 +279,26 @@ fn whole_file_errors() {
         ..Default::default()
     };
     let e = import(b"a,b\n1,2\n3,4\n", "x.csv", &opts).unwrap_err();
-    assert_eq!(e.kind(), &ImportErrorKind::TooLarge { size: 12, limit: 10 });
+    assert_eq!(
+        e.kind(),
+        &ImportErrorKind::TooLarge {
+            size: 12,
+            limit: 10
+        }
+    );
     assert!(e.to_string().contains("at most"), "{e}");
-    let e = err(b"<html><body><table><tr><td>1</td></tr></table></body></html>", "export.xls");
+    let e = err(
+        b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+        "export.xls",
+    );
     assert!(e.to_string().contains("web page"), "{e}");
     let e = err(b"PK\x03\x04garbage that is not a zip", "data.zip");
     assert!(matches!(e.kind(), ImportErrorKind::Binary { .. }), "{e:?}");
     let e = err(b"PK\x03\x04garbage that is not a zip", "data.xlsx");
-    assert!(matches!(e.kind(), ImportErrorKind::Spreadsheet { .. }), "{e:?}");
+    assert!(
+        matches!(e.kind(), ImportErrorKind::Spreadsheet { .. }),
+        "{e:?}"
+    );
 }
 
 #[test]

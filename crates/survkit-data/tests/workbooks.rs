@@ -8,7 +8,8 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn check(name: &str, format: Format) {
-    let t = import(&fixture(name), name, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let t = import(&fixture(name), name, &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let s = t.source();
     assert_eq!(s.format, format, "{name}");
     assert_eq!(s.sheet.as_deref(), Some("Patients"));
@@ -18,12 +19,29 @@ fn check(name: &str, format: Format) {
     assert_eq!(t.row_number(0), 2);
     use ColumnType::*;
     let kinds: Vec<ColumnType> = t.columns().iter().map(|c| c.kind()).collect();
-    assert_eq!(kinds, [Numeric, Categorical, Numeric, Categorical, Date, Date, Categorical, Numeric], "{name}");
+    assert_eq!(
+        kinds,
+        [
+            Numeric,
+            Categorical,
+            Numeric,
+            Categorical,
+            Date,
+            Date,
+            Categorical,
+            Numeric
+        ],
+        "{name}"
+    );
     assert_eq!(t.column("age").unwrap().cell(2), Cell::Number(70.25));
     assert_eq!(t.column("centre").unwrap().cell(0), Cell::Text("Zürich"));
     let dx = t.column("dx_date").unwrap();
     assert_eq!(dx.text(0), "2009-03-12", "{name}");
-    assert_eq!(t.column("last_date").unwrap().text(11), "2013-02-11", "{name}");
+    assert_eq!(
+        t.column("last_date").unwrap().text(11),
+        "2013-02-11",
+        "{name}"
+    );
     // LibreOffice stores booleans as 0/1 numbers with a boolean format.
     assert_eq!(t.column("dead").unwrap().cell(1), Cell::Number(0.0));
     // Another sheet by name; a bad name lists the sheets.
@@ -40,7 +58,10 @@ fn check(name: &str, format: Format) {
     };
     let e = import(&fixture(name), name, &opts).unwrap_err();
     assert!(matches!(e.kind(), ImportErrorKind::BadSheet { .. }));
-    assert_eq!(e.to_string(), "no sheet called 'Sheet9': the workbook has 'Patients', 'Codebook'");
+    assert_eq!(
+        e.to_string(),
+        "no sheet called 'Sheet9': the workbook has 'Patients', 'Codebook'"
+    );
 }
 
 #[test]
@@ -60,6 +81,11 @@ fn xls() {
 
 #[test]
 fn workbook_under_a_wrong_name_is_still_read() {
-    let t = import(&fixture("patients.xlsx"), "download.bin", &ImportOptions::default()).unwrap();
+    let t = import(
+        &fixture("patients.xlsx"),
+        "download.bin",
+        &ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!(t.source().format, Format::Xlsx);
 }
