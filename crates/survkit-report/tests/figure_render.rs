@@ -861,3 +861,40 @@ fn assert_no_text_overlap(fig: &Figure) {
         }
     }
 }
+
+#[test]
+fn curves_from_core_fit_match_the_test_estimate() {
+    use survkit_core::km::{kaplan_meier, KmOptions};
+    let mine = lung_by_sex();
+    // The men of lung fitted by survkit-core, mapped with `KmCurve::from_fit`.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/lung.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (mut time, mut status) = (vec![], vec![]);
+    for l in text.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        if f[4] == "1" {
+            time.push(f[1].parse::<f64>().unwrap());
+            status.push(f[2] == "2");
+        }
+    }
+    let fit = kaplan_meier(&time, &status, None, &KmOptions::default()).unwrap();
+    let c = KmCurve::from_fit("Male", &fit);
+    assert_eq!(c.time, mine[0].time);
+    assert_eq!(c.n_risk, mine[0].n_risk);
+    assert_eq!(c.censor_times, mine[0].censor_times);
+    for (a, b) in c.surv.iter().zip(&mine[0].surv) {
+        assert!((a - b).abs() < 1e-12);
+    }
+    // Median survival of men in lung: 270 days (R: print(survfit(...))).
+    assert_eq!(c.median, Some(270.0));
+    let h = StepCurve::cumhaz_from_fit("Male", &fit);
+    let fig = cumhaz_plot(
+        &CumhazPlot {
+            curves: vec![h],
+            ..Default::default()
+        },
+        &FigureSize::default(),
+    )
+    .unwrap();
+    parse(&fig.to_svg());
+}

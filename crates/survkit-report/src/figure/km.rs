@@ -39,6 +39,49 @@ pub struct KmCurve {
     pub median: Option<f64>,
 }
 
+impl KmCurve {
+    /// The curve of a fitted Kaplan–Meier estimate: its times, survival, confidence
+    /// limits (undefined limits are dropped from the band), numbers at risk, the
+    /// times with censoring, and the median if reached.
+    ///
+    /// With delayed entry the risk table shows, at each tick, the number at risk at
+    /// the next observed time.
+    pub fn from_fit(label: &str, fit: &survkit_core::km::KmFit) -> KmCurve {
+        let limit = |v: &Vec<Option<f64>>| -> Vec<f64> {
+            v.iter().map(|x| x.unwrap_or(f64::NAN)).collect()
+        };
+        KmCurve {
+            label: label.to_string(),
+            time: fit.time.clone(),
+            surv: fit.surv.clone(),
+            lower: limit(&fit.lower),
+            upper: limit(&fit.upper),
+            n_risk: fit.n_risk.clone(),
+            censor_times: fit
+                .time
+                .iter()
+                .zip(&fit.n_censor)
+                .filter(|(_, c)| **c > 0.0)
+                .map(|(t, _)| *t)
+                .collect(),
+            median: fit.median.estimate,
+        }
+    }
+}
+
+impl StepCurve {
+    /// The Nelson–Aalen cumulative hazard of a fitted Kaplan–Meier estimate (no band).
+    pub fn cumhaz_from_fit(label: &str, fit: &survkit_core::km::KmFit) -> StepCurve {
+        StepCurve {
+            label: label.to_string(),
+            time: fit.time.clone(),
+            value: fit.cumhaz.clone(),
+            lower: Vec::new(),
+            upper: Vec::new(),
+        }
+    }
+}
+
 /// Options of a Kaplan–Meier figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
