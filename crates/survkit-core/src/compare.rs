@@ -229,10 +229,10 @@ fn sweep(
                 let n = n_total;
                 let w = method.weight(n, s_minus);
                 active.clear();
-                for k in 0..g {
-                    if at_risk[k] > 0.0 {
+                for (k, &nk) in at_risk.iter().enumerate() {
+                    if nk > 0.0 {
                         active.push(k);
-                        sums.e[k] += w * d * at_risk[k] / n;
+                        sums.e[k] += w * d * nk / n;
                     }
                 }
                 for &k in &touched {
@@ -448,7 +448,7 @@ pub fn trend_test(
             var += sa * test.variance[a][b] * sb;
         }
     }
-    if !(var > 0.0) {
+    if var.is_nan() || var <= 0.0 {
         return Err(Error::NoData(
             "the trend statistic has zero variance (equal scores?)".into(),
         ));

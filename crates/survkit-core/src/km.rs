@@ -446,7 +446,9 @@ pub(crate) fn risk_table(time: &[f64], status: &[bool], entry: Option<&[f64]>) -
 /// use survkit_core::km::{kaplan_meier, KmOptions};
 /// let fit = kaplan_meier(&[3.0, 1.0, 2.0], &[true, true, false], None, &KmOptions::default())
 ///     .unwrap();
-/// assert_eq!(fit.surv, vec![2.0 / 3.0, 2.0 / 3.0, 0.0]);
+/// assert_eq!(fit.n_risk, vec![3.0, 2.0, 1.0]);
+/// assert!((fit.surv[1] - 2.0 / 3.0).abs() < 1e-15);
+/// assert_eq!(fit.median.estimate, Some(3.0));
 /// ```
 pub fn kaplan_meier(
     time: &[f64],
