@@ -114,6 +114,13 @@ pub struct TestResult {
     pub variance: Vec<Vec<f64>>,
 }
 
+/// Largest number of groups accepted by the comparisons (the variance matrix is
+/// groups × groups).
+pub const MAX_GROUPS: usize = 1000;
+
+/// Largest number of non-empty groups for pairwise comparisons (all pairs).
+pub const MAX_PAIRWISE_GROUPS: usize = 100;
+
 /// Sums of one sweep: O, E, V over all groups (including empty ones).
 struct Sums {
     n: Vec<usize>,
@@ -131,6 +138,12 @@ fn check_groups(
     strata: Option<&[usize]>,
 ) -> Result<(), Error> {
     validate_input(time, status, None)?;
+    if n_groups > MAX_GROUPS {
+        return Err(Error::InvalidOption(format!(
+            "{n_groups} groups is more than a comparison can sensibly report (at most \
+             {MAX_GROUPS}); is the group column a patient identifier or a continuous value?"
+        )));
+    }
     if group.len() != time.len() {
         return Err(Error::LengthMismatch {
             what: "time and group".into(),
@@ -564,6 +577,13 @@ pub fn pairwise(
         rows_of[g].push(i);
     }
     let present: Vec<usize> = (0..n_groups).filter(|&k| !rows_of[k].is_empty()).collect();
+    if present.len() > MAX_PAIRWISE_GROUPS && reference.is_none() {
+        return Err(Error::InvalidOption(format!(
+            "{} groups give too many pairs to compare (at most {MAX_PAIRWISE_GROUPS} groups); \
+             compare each group with a reference instead",
+            present.len()
+        )));
+    }
     let mut pairs = Vec::new();
     match reference {
         Some(r) => {

@@ -283,6 +283,9 @@ pub fn quantile_of_curve(
     p: f64,
     rule: QuantileRule,
 ) -> Option<f64> {
+    if times.len() != values.len() {
+        return None;
+    }
     let target = 1.0 - p;
     let below = |v: Option<f64>| matches!(v, Some(x) if x < target - FLAT_TOL);
     let equal = |v: Option<f64>| matches!(v, Some(x) if (x - target).abs() <= FLAT_TOL);

@@ -219,3 +219,19 @@ fn fit_serialises_with_documented_names() {
     }
     assert!(v["median"]["upper"].is_null());
 }
+
+#[test]
+fn absurd_group_counts_are_errors_not_aborts() {
+    let t = [1.0, 2.0];
+    assert!(matches!(
+        survdiff(
+            &t,
+            &[true, true],
+            &[0, 1],
+            usize::MAX,
+            None,
+            TestMethod::LogRank
+        ),
+        Err(Error::InvalidOption(_))
+    ));
+}
