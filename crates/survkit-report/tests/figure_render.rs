@@ -447,6 +447,7 @@ fn km_options_cumulative_incidence_monochrome_xmax() {
     p.x_tick = Some(182.5);
     p.show_ci = false;
     p.show_median_lines = false;
+    p.y_percent = true;
     let fig = km_plot(
         &p,
         &FigureSize {
@@ -460,7 +461,8 @@ fn km_options_cumulative_incidence_monochrome_xmax() {
     let svg = fig.to_svg();
     let doc = parse(&svg);
     let t: Vec<String> = texts(&doc).into_iter().map(|t| t.2).collect();
-    assert!(t.contains(&"Cumulative incidence".to_string()));
+    assert!(t.contains(&"Cumulative incidence (%)".to_string()));
+    assert!(t.contains(&"100".to_string()) && t.contains(&"20".to_string()));
     assert!(t.contains(&"730.0".to_string()) && t.contains(&"182.5".to_string()));
     assert!(
         !svg.contains("<polygon"),

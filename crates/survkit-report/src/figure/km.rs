@@ -92,7 +92,8 @@ pub struct KmPlot {
     pub title: String,
     /// X-axis label, without unit.
     pub x_label: String,
-    /// Y-axis label (empty: "Survival probability" or "Cumulative incidence").
+    /// Y-axis label (empty: "Survival probability" or "Cumulative incidence", with
+    /// "(%)" when `y_percent`).
     pub y_label: String,
     /// Time unit, appended to the x label in parentheses (e.g. "months").
     pub time_unit: String,
@@ -110,6 +111,8 @@ pub struct KmPlot {
     pub show_median_lines: bool,
     /// Plot 1 − S (cumulative incidence) instead of S.
     pub cumulative_incidence: bool,
+    /// Label the y axis in percent (0–100) instead of probability (0–1).
+    pub y_percent: bool,
     /// Black lines told apart by dash patterns.
     pub monochrome: bool,
     /// Legend above the plot.
@@ -134,6 +137,7 @@ impl Default for KmPlot {
             show_risk_table: true,
             show_median_lines: false,
             cumulative_incidence: false,
+            y_percent: false,
             monochrome: false,
             show_legend: true,
             annotation: None,
@@ -264,6 +268,10 @@ struct StepSpec {
     annotation: Option<String>,
     /// Preferred annotation corners: true = prefer the bottom-left (curves falling).
     falling: bool,
+    /// Height of the median line (0.5 on the plotted scale).
+    median_y: f64,
+    /// Document title when `title` is empty.
+    meta_title: &'static str,
 }
 
 fn with_unit(label: &str, unit: &str) -> String {
@@ -307,13 +315,13 @@ fn step_value(steps: &[(f64, f64)], t: f64, start: f64) -> f64 {
     }
 }
 
-fn km_series(curves: &[KmCurve], monochrome: bool, ci: bool, show_ci: bool) -> Vec<Series> {
+fn km_series(curves: &[KmCurve], monochrome: bool, ci: bool, show_ci: bool, k: f64) -> Vec<Series> {
     curves
         .iter()
         .enumerate()
         .map(|(g, c)| {
             let (color, dash) = group_style(g, monochrome);
-            let f = |s: f64| if ci { 1.0 - s } else { s };
+            let f = |s: f64| k * if ci { 1.0 - s } else { s };
             let idx = sorted_indices(&c.time);
             let mut steps = vec![(0.0, f(1.0))];
             let mut band = vec![(0.0, f(1.0), f(1.0))];
@@ -377,15 +385,16 @@ fn km_series(curves: &[KmCurve], monochrome: bool, ci: bool, show_ci: bool) -> V
 /// [`FigureError`] when the size is invalid or too small for the content.
 pub fn km_plot(p: &KmPlot, size: &FigureSize) -> Result<Figure, FigureError> {
     let ci = p.cumulative_incidence;
-    let y_label = if !p.y_label.trim().is_empty() {
-        p.y_label.clone()
-    } else if ci {
-        "Cumulative incidence".to_string()
-    } else {
-        "Survival probability".to_string()
+    let k = if p.y_percent { 100.0 } else { 1.0 };
+    let y_label = match (p.y_label.trim().is_empty(), ci, p.y_percent) {
+        (false, _, _) => p.y_label.clone(),
+        (true, true, false) => "Cumulative incidence".to_string(),
+        (true, false, false) => "Survival probability".to_string(),
+        (true, true, true) => "Cumulative incidence (%)".to_string(),
+        (true, false, true) => "Survival (%)".to_string(),
     };
     let spec = StepSpec {
-        series: km_series(&p.curves, p.monochrome, ci, p.show_ci),
+        series: km_series(&p.curves, p.monochrome, ci, p.show_ci, k),
         title: p.title.clone(),
         x_label: with_unit(&p.x_label, &p.time_unit),
         y_label,
@@ -393,13 +402,19 @@ pub fn km_plot(p: &KmPlot, size: &FigureSize) -> Result<Figure, FigureError> {
             max: p.x_max,
             tick: p.x_tick,
         },
-        y_fixed: Some((0.0, 1.0, 0.2)),
+        y_fixed: Some((0.0, k, 0.2 * k)),
         y_from_zero: true,
         risk_table: p.show_risk_table,
         median_lines: p.show_median_lines,
         legend: p.show_legend,
         annotation: p.annotation.clone().filter(|a| !a.trim().is_empty()),
         falling: !ci,
+        median_y: 0.5 * k,
+        meta_title: if ci {
+            "Cumulative incidence plot"
+        } else {
+            "Kaplan-Meier plot"
+        },
     };
     if !p.show_censor {
         let mut spec = spec;
@@ -475,6 +490,8 @@ pub fn cumhaz_plot(p: &CumhazPlot, size: &FigureSize) -> Result<Figure, FigureEr
             legend: true,
             annotation: None,
             falling: false,
+            median_y: 0.5,
+            meta_title: "Cumulative hazard plot",
         },
         size,
     )
@@ -538,6 +555,8 @@ pub fn loglog_plot(p: &LoglogPlot, size: &FigureSize) -> Result<Figure, FigureEr
             legend: true,
             annotation: None,
             falling: false,
+            median_y: 0.5,
+            meta_title: "Log-minus-log survival plot",
         },
         size,
     )
@@ -881,12 +900,12 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
                 width: 0.6,
                 dash: vec![3.0, 2.0],
             };
-            let (x0, y0) = px((x_lo, 0.5));
-            let (x1, _) = px((mmax, 0.5));
+            let (x0, y0) = px((x_lo, spec.median_y));
+            let (x1, _) = px((mmax, spec.median_y));
             c.line(x0, y0, x1, y0, st.clone());
             obstacles.push((x0, y0, x1, y0));
             for m in meds {
-                let (x, _) = px((m, 0.5));
+                let (x, _) = px((m, spec.median_y));
                 c.line(x, y0, x, area.bottom(), st.clone());
                 obstacles.push((x, y0, x, area.bottom()));
             }
@@ -1043,7 +1062,7 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
     }
 
     let title = if spec.title.is_empty() {
-        spec.y_label.clone()
+        spec.meta_title.to_string()
     } else {
         spec.title.clone()
     };
