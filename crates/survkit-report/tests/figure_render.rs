@@ -737,8 +737,14 @@ fn cumhaz_loglog_schoenfeld_render() {
             ..Default::default()
         }
     };
+    let mut banded = panel("karno", 0.0);
+    banded.smooth_time = vec![5.0, 300.0, 600.0, 953.0];
+    banded.smooth = vec![-0.6, -0.5, -0.4, -0.5];
+    banded.smooth_lower = banded.smooth.iter().map(|v| v - 0.6).collect();
+    banded.smooth_upper = banded.smooth.iter().map(|v| v + 0.6).collect();
     let p = SchoenfeldPlot {
         panels: vec![
+            banded,
             panel("sex", 0.0),
             panel("age", 0.001),
             panel("ph.ecog", -0.0005),
@@ -899,4 +905,48 @@ fn curves_from_core_fit_match_the_test_estimate() {
     )
     .unwrap();
     parse(&fig.to_svg());
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&png[16..20]), be(&png[20..24]))
+}
+
+#[test]
+fn svg_rasterises_at_300_dpi_to_the_stated_size() {
+    // Uses librsvg's rsvg-convert when installed (Debian: librsvg2-bin); the SVG's
+    // physical width/height must give the same pixel size as Figure::pixel_size.
+    let fig = km_plot(
+        &lung_plot(),
+        &FigureSize {
+            width: 8.5,
+            font_size: 8.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let dir = std::env::temp_dir();
+    let svg = dir.join("survkit_km_300dpi.svg");
+    let png = dir.join("survkit_km_300dpi.png");
+    std::fs::write(&svg, fig.to_svg()).unwrap();
+    let out = std::process::Command::new("rsvg-convert")
+        .args(["-d", "300", "-p", "300", "-o"])
+        .arg(&png)
+        .arg(&svg)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let bytes = std::fs::read(&png).unwrap();
+            let (w, h) = png_size(&bytes);
+            let (ew, eh) = fig.pixel_size(300.0);
+            assert!(
+                w.abs_diff(ew) <= 1 && h.abs_diff(eh) <= 1,
+                "{w}x{h} vs {ew}x{eh}"
+            );
+            assert_eq!(ew, 1004); // 8.5 cm at 300 dpi
+        }
+        _ => eprintln!("rsvg-convert not available; raster size not checked"),
+    }
 }

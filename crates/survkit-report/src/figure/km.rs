@@ -586,6 +586,29 @@ fn step_path(steps: &[(f64, f64)], x_lo: f64, x_hi: f64) -> Vec<(f64, f64)> {
     pts
 }
 
+/// Round a page path to 0.01 pt and drop points that repeat or lie inside a horizontal
+/// or vertical run, so huge data sets give files proportional to the plot's
+/// resolution rather than to the number of patients.
+fn simplify(path: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let r = |v: f64| (v * 100.0).round() / 100.0;
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(path.len());
+    for (x, y) in path {
+        let p = (r(x), r(y));
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            if (a.0 == b.0 && b.0 == p.0) || (a.1 == b.1 && b.1 == p.1) {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
 /// Confidence band polygons (one per run of finite limits), in data coordinates.
 fn band_polygons(band: &[(f64, f64, f64)], end: f64, x_lo: f64, x_hi: f64) -> Vec<Vec<(f64, f64)>> {
     let mut out = Vec::new();
@@ -914,10 +937,12 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
 
     // Curves and censoring marks.
     for s in &spec.series {
-        let path: Vec<(f64, f64)> = step_path(&s.steps, x_lo, x_hi)
-            .into_iter()
-            .map(px)
-            .collect();
+        let path = simplify(
+            step_path(&s.steps, x_lo, x_hi)
+                .into_iter()
+                .map(px)
+                .collect(),
+        );
         for w in path.windows(2) {
             obstacles.push((
                 w[0].0.min(w[1].0),
@@ -940,11 +965,19 @@ fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError>
     }
     let mark = (0.5 * fs).max(3.0);
     for s in &spec.series {
+        let mut last: Option<(f64, f64)> = None;
         for &(t, v) in &s.censor {
             if t > x_hi {
                 break;
             }
             let (x, y) = px((t, v));
+            // Marks closer than a tenth of their size print as one; keep one.
+            if last
+                .is_some_and(|(lx, ly)| (x - lx).abs() < 0.1 * mark && (y - ly).abs() < 0.1 * mark)
+            {
+                continue;
+            }
+            last = Some((x, y));
             c.el.push(Element::Marker {
                 x,
                 y,
@@ -1096,6 +1129,23 @@ mod tests {
         assert_eq!(p, vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.5), (3.0, 0.5)]);
         assert_eq!(step_value(&steps, 2.0, 1.0), 0.5);
         assert_eq!(step_value(&steps, 1.9, 1.0), 1.0);
+    }
+
+    #[test]
+    fn simplify_merges_runs() {
+        let p = vec![
+            (0.0, 1.0),
+            (1.0, 1.0),
+            (2.0, 1.0),
+            (2.0, 0.5),
+            (2.0, 0.2),
+            (2.001, 0.2),
+            (3.0, 0.2),
+        ];
+        assert_eq!(
+            simplify(p),
+            vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.2), (3.0, 0.2)]
+        );
     }
 
     #[test]

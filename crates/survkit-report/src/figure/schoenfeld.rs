@@ -25,6 +25,11 @@ pub struct SchoenfeldPanel {
     pub smooth_time: Vec<f64>,
     /// Smooth curve y.
     pub smooth: Vec<f64>,
+    /// Lower pointwise band of the smooth (e.g. −2 SE), same length as `smooth_time`;
+    /// drawn dashed when given.
+    pub smooth_lower: Vec<f64>,
+    /// Upper pointwise band of the smooth.
+    pub smooth_upper: Vec<f64>,
     /// The coefficient estimate, drawn as a dashed horizontal line.
     pub coef: Option<f64>,
 }
@@ -131,6 +136,25 @@ pub fn schoenfeld_plot(p: &SchoenfeldPlot, size: &FigureSize) -> Result<Figure, 
             } else {
                 running_mean(&pts)
             };
+        // Optional dashed band around a supplied smooth.
+        let band_line = |v: &Vec<f64>| -> Vec<(f64, f64)> {
+            if v.len() != panel.smooth_time.len() || panel.smooth.len() != v.len() {
+                return Vec::new();
+            }
+            let mut b: Vec<(f64, f64)> = panel
+                .smooth_time
+                .iter()
+                .zip(v)
+                .map(|(t, y)| (*t, *y))
+                .filter(|(t, y)| t.is_finite() && y.is_finite())
+                .collect();
+            b.sort_by(|a, b| a.0.total_cmp(&b.0));
+            b
+        };
+        let bands = [
+            band_line(&panel.smooth_lower),
+            band_line(&panel.smooth_upper),
+        ];
         let (xmin, xmax) = pts
             .iter()
             .chain(&smooth)
@@ -141,6 +165,7 @@ pub fn schoenfeld_plot(p: &SchoenfeldPlot, size: &FigureSize) -> Result<Figure, 
         let (ymin, ymax) = pts
             .iter()
             .chain(&smooth)
+            .chain(bands.iter().flatten())
             .map(|p| p.1)
             .chain(coef)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -228,6 +253,16 @@ pub fn schoenfeld_plot(p: &SchoenfeldPlot, size: &FigureSize) -> Result<Figure, 
                 shape: MarkerShape::Circle,
                 size: 0.4 * fs,
                 color: point_color,
+            });
+        }
+        for b in bands.iter().filter(|b| b.len() >= 2) {
+            c.el.push(Element::Polyline {
+                points: b.iter().map(|&(t, v)| (xs.map(t), ys.map(v))).collect(),
+                stroke: Stroke {
+                    color: line_color,
+                    width: 0.8,
+                    dash: vec![4.0, 2.0],
+                },
             });
         }
         if smooth.len() >= 2 {
