@@ -950,3 +950,56 @@ fn svg_rasterises_at_300_dpi_to_the_stated_size() {
         _ => eprintln!("rsvg-convert not available; raster size not checked"),
     }
 }
+
+#[test]
+fn long_labels_are_shortened_and_large_data_stays_small() {
+    let long = "A treatment arm with an extraordinarily long descriptive name that goes on";
+    let n = 100_000;
+    let curve = KmCurve {
+        label: long.into(),
+        time: (1..=n).map(|i| i as f64).collect(),
+        surv: (1..=n).map(|i| 1.0 - i as f64 / (n as f64 + 1.0)).collect(),
+        n_risk: (0..n).map(|i| (n - i) as f64).collect(),
+        censor_times: (1..=n).step_by(3).map(|i| i as f64).collect(),
+        ..Default::default()
+    };
+    let fig = km_plot(
+        &KmPlot {
+            curves: vec![curve],
+            ..Default::default()
+        },
+        &FigureSize::default(),
+    )
+    .unwrap();
+    assert_no_text_overlap(&fig);
+    let svg = fig.to_svg();
+    assert!(
+        svg.contains("\u{2026}</text>"),
+        "label shortened with an ellipsis"
+    );
+    assert!(
+        svg.len() < 2_000_000,
+        "SVG of {} bytes for 1e5 times",
+        svg.len()
+    );
+    let forest = ForestPlot {
+        rows: vec![ForestRow {
+            label: long.into(),
+            hazard_ratio: Some(2.0),
+            lower: Some(1.0),
+            upper: Some(4.0),
+            p: Some(0.04),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let fig = forest_plot(
+        &forest,
+        &FigureSize {
+            width: 12.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_no_text_overlap(&fig);
+}

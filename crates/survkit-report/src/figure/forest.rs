@@ -3,7 +3,7 @@
 //! estimate with its confidence interval on a log axis, a line at HR = 1, and
 //! "HR (95% CI)" and P columns.
 
-use super::layout::{x_axis, Area, Canvas, Ticks, CAP, MID};
+use super::layout::{fit_text, x_axis, Area, Canvas, Ticks, CAP, MID};
 use super::scale::{log_axis, Linear, Scale};
 use super::{
     text_width, Anchor, Color, Element, Figure, FigureError, FigureSize, MarkerShape, Stroke,
@@ -157,6 +157,11 @@ pub fn forest_plot(p: &ForestPlot, size: &FigureSize) -> Result<Figure, FigureEr
         }
     };
     let indent = fs;
+    // Labels longer than 40% of the width are shortened with an ellipsis.
+    for l in &mut lines {
+        let max_w = 0.4 * width - if l.indent { indent } else { 0.0 };
+        l.text = fit_text(&l.text, fs, l.bold, max_w);
+    }
     let label_w = lines
         .iter()
         .map(|l| text_width(&l.text, fs, l.bold) + if l.indent { indent } else { 0.0 })

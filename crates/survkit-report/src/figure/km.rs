@@ -7,8 +7,8 @@
 //! both, so they line up by construction.
 
 use super::layout::{
-    draw_legend, legend_rows, x_axis, y_axis, y_axis_space, y_label, Area, Canvas, LegendItem,
-    Ticks, CAP, MID,
+    draw_legend, fit_text, legend_rows, x_axis, y_axis, y_axis_space, y_label, Area, Canvas,
+    LegendItem, Ticks, CAP, MID,
 };
 use super::scale::{linear_axis, log_axis, Linear, Scale};
 use super::{
@@ -672,9 +672,13 @@ fn fmt_count(n: f64) -> String {
     }
 }
 
-fn step_figure(spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError> {
+fn step_figure(mut spec: StepSpec, size: &FigureSize) -> Result<Figure, FigureError> {
     let (width, height, fs) = size.resolve()?;
     let fs_tick = fs - 1.0;
+    // Group labels longer than a third of the width are shortened with an ellipsis.
+    for s in &mut spec.series {
+        s.label = fit_text(&s.label, fs_tick, false, width / 3.0);
+    }
     let outer = 0.6 * fs;
     let has_data = spec.series.iter().any(|s| !s.steps.is_empty());
 

@@ -218,3 +218,40 @@ pub(crate) fn draw_legend(
         );
     }
 }
+
+/// `text`, shortened with an ellipsis to at most `max_w` points wide.
+pub(crate) fn fit_text(text: &str, size: f64, bold: bool, max_w: f64) -> String {
+    if text_width(text, size, bold) <= max_w {
+        return text.to_string();
+    }
+    let ell = '\u{2026}';
+    let budget = max_w - text_width("\u{2026}", size, bold);
+    let mut out = String::new();
+    let mut w = 0.0;
+    for ch in text.chars() {
+        let cw = text_width(ch.encode_utf8(&mut [0u8; 4]), size, bold);
+        if w + cw > budget {
+            break;
+        }
+        w += cw;
+        out.push(ch);
+    }
+    let mut out = out.trim_end().to_string();
+    out.push(ell);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_text_shortens_with_ellipsis() {
+        assert_eq!(fit_text("short", 9.0, false, 100.0), "short");
+        let long = "A very long variable name that will not fit";
+        let f = fit_text(long, 9.0, false, 60.0);
+        assert!(f.ends_with('\u{2026}'));
+        assert!(text_width(&f, 9.0, false) <= 60.0);
+        assert_eq!(fit_text("abc", 9.0, false, 1.0), "\u{2026}");
+    }
+}
