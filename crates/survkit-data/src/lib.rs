@@ -26,6 +26,8 @@
 
 mod delimited;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod import;
 mod options;
 mod prepare;

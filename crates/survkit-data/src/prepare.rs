@@ -869,6 +869,12 @@ fn levels_of(
             }
             cuts.sort_by(|a, b| a.total_cmp(b));
             cuts.dedup();
+            let (Some(&lowest), Some(&highest)) = (cuts.first(), cuts.last()) else {
+                return Err(PrepareError::spec(format!(
+                    "no usable cut points for '{}'",
+                    c.name()
+                )));
+            };
             let is_date = c.kind() == ColumnType::Date;
             let f = |x: f64| {
                 if is_date {
@@ -878,11 +884,11 @@ fn levels_of(
                 }
             };
             levels = Vec::with_capacity(cuts.len() + 1);
-            levels.push(format!("< {}", f(cuts[0])));
+            levels.push(format!("< {}", f(lowest)));
             for w in cuts.windows(2) {
                 levels.push(format!("{} to < {}", f(w[0]), f(w[1])));
             }
-            levels.push(format!("≥ {}", f(cuts[cuts.len() - 1])));
+            levels.push(format!("≥ {}", f(highest)));
             for (i, code) in codes.iter_mut().enumerate() {
                 if let Some(&x) = vals.get(i).filter(|x| !x.is_nan()) {
                     *code = Some(cuts.partition_point(|&cp| cp <= x));
