@@ -1003,3 +1003,50 @@ fn long_labels_are_shortened_and_large_data_stays_small() {
     .unwrap();
     assert_no_text_overlap(&fig);
 }
+
+#[test]
+fn forest_arrows_for_intervals_past_the_axis() {
+    // Monotone likelihood: an infinite upper limit ends in an arrow at the axis end;
+    // a missing estimate prints NA and draws nothing.
+    let mut rows = cox_rows();
+    rows.push(ForestRow {
+        label: "Separating covariate".into(),
+        hazard_ratio: Some(5.0e6),
+        lower: Some(3.2),
+        upper: Some(f64::INFINITY),
+        p: Some(0.9),
+        ..Default::default()
+    });
+    rows.push(ForestRow {
+        label: "Rare exposure".into(),
+        hazard_ratio: Some(0.3),
+        lower: Some(1e-5),
+        upper: Some(1.9),
+        p: Some(0.2),
+        ..Default::default()
+    });
+    rows.push(ForestRow {
+        label: "Not estimable".into(),
+        ..Default::default()
+    });
+    let fig = forest_plot(
+        &ForestPlot {
+            rows,
+            ..Default::default()
+        },
+        &FigureSize::default(),
+    )
+    .unwrap();
+    write_outputs("survkit_forest_arrows", &fig);
+    assert_no_text_overlap(&fig);
+    let svg = fig.to_svg();
+    let doc = parse(&svg);
+    let arrows = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polygon"))
+        .count();
+    assert_eq!(arrows, 2, "one arrow per clipped end");
+    let t: Vec<String> = texts(&doc).into_iter().map(|t| t.2).collect();
+    assert!(t.contains(&"NA".to_string()));
+    assert!(t.contains(&"5.0e6 (3.20\u{2013}NA)".to_string()), "{t:?}");
+}

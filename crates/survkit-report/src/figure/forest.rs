@@ -74,6 +74,8 @@ pub(crate) fn fmt_p(p: f64) -> String {
 fn fmt_ratio(v: f64) -> String {
     if !v.is_finite() || v <= 0.0 {
         "NA".into()
+    } else if !(0.01..1000.0).contains(&v) {
+        format!("{v:.1e}")
     } else if v >= 100.0 {
         format!("{v:.0}")
     } else {
@@ -95,7 +97,7 @@ struct Line {
 /// Forest plot of hazard ratios on a log axis with HR (CI) and P columns.
 ///
 /// Non-finite or non-positive limits are dropped; an interval running past the axis
-/// (limits are kept within 0.001–1000) ends in an arrow.
+/// (the axis stays within 0.01–100) ends in an arrow.
 ///
 /// # Errors
 /// [`FigureError`] when the size is invalid or too small for the rows.
@@ -235,7 +237,7 @@ pub fn forest_plot(p: &ForestPlot, size: &FigureSize) -> Result<Figure, FigureEr
             .into_iter()
             .filter_map(pos)
         {
-            let v = v.clamp(1e-3, 1e3);
+            let v = v.clamp(0.01, 100.0);
             lo = lo.min(v);
             hi = hi.max(v);
         }
