@@ -175,8 +175,8 @@ function renderSource() {
   box.hidden = false;
 
   const cols = s.columns;
-  const head = el('tr', {}, cols.map((c) => el('th', { scope: 'col' }, c.name, el('br'), el('small', { text: `${c.kind}${c.n_missing ? `, ${c.n_missing} missing` : ''}${c.n_invalid ? `, ${c.n_invalid} unreadable` : ''}` }))));
-  const rows = (s.preview || []).map((r) => el('tr', {}, r.map((v) => el('td', { text: v ?? '' }))));
+  const head = el('tr', {}, el('th', { scope: 'col', text: 'Row' }), cols.map((c) => el('th', { scope: 'col' }, c.name, el('br'), el('small', { text: `${c.kind}${c.n_missing ? `, ${c.n_missing} missing` : ''}${c.n_invalid ? `, ${c.n_invalid} unreadable` : ''}` }))));
+  const rows = (s.preview || []).map((r) => el('tr', {}, el('td', { text: r.row }), r.cells.map((v) => el('td', { text: v }))));
   $('#preview').replaceChildren(el('table', { class: 'data' }, el('thead', {}, head), el('tbody', {}, rows)));
   $('#preview-box').hidden = false;
 }

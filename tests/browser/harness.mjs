@@ -18,15 +18,17 @@ export async function open({ dir = 'www' } = {}) {
   const server = await serve(join(ROOT, dir), 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const profile = mkdtempSync(join(tmpdir(), 'survkit-chromium-'));
-  const browser = await chromium.launch({
+  // A fresh, empty profile each time (Playwright passes it as --user-data-dir).
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-      `--user-data-dir=${profile}`,
     ],
   });
-  const context = await browser.newContext({ acceptDownloads: true });
+  const browser = context;
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
