@@ -182,12 +182,12 @@ fn sweep(
 ) -> Sums {
     let g = n_groups;
     let stratum = |i: usize| strata.map_or(0, |s| s[i]);
-    let mut order = rows.to_vec();
-    order.sort_by(|&a, &b| {
-        stratum(a)
-            .cmp(&stratum(b))
-            .then(time[a].total_cmp(&time[b]))
-    });
+    // (stratum, time, group, status), sorted once; tuples keep the sweep cache-friendly.
+    let mut order: Vec<(usize, f64, usize, bool)> = rows
+        .iter()
+        .map(|&i| (stratum(i), time[i], group[i], status[i]))
+        .collect();
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let mut sums = Sums {
         n: vec![0; g],
         events: vec![0; g],
@@ -195,10 +195,10 @@ fn sweep(
         e: vec![0.0; g],
         v: vec![0.0; g * g],
     };
-    for &i in &order {
-        sums.n[group[i]] += 1;
-        if status[i] {
-            sums.events[group[i]] += 1;
+    for &(_, _, k, event) in &order {
+        sums.n[k] += 1;
+        if event {
+            sums.events[k] += 1;
         }
     }
     let mut at_risk = vec![0.0_f64; g];
@@ -209,30 +209,29 @@ fn sweep(
     let mut start = 0;
     while start < order.len() {
         // One stratum: order[start..stop].
-        let s0 = stratum(order[start]);
+        let s0 = order[start].0;
         let mut stop = start;
-        while stop < order.len() && stratum(order[stop]) == s0 {
+        while stop < order.len() && order[stop].0 == s0 {
             stop += 1;
         }
         at_risk.iter_mut().for_each(|x| *x = 0.0);
-        for &i in &order[start..stop] {
-            at_risk[group[i]] += 1.0;
+        for &(_, _, k, _) in &order[start..stop] {
+            at_risk[k] += 1.0;
         }
         let mut n_total = (stop - start) as f64;
         let mut s_minus = 1.0_f64;
         let mut i = start;
         while i < stop {
-            let t = time[order[i]];
+            let t = order[i].1;
             let mut d = 0.0;
             touched.clear();
-            while i < stop && time[order[i]] == t {
-                let r = order[i];
-                let k = group[r];
+            while i < stop && order[i].1 == t {
+                let (_, _, k, event) = order[i];
                 if leave_g[k] == 0.0 {
                     touched.push(k);
                 }
                 leave_g[k] += 1.0;
-                if status[r] {
+                if event {
                     d_g[k] += 1.0;
                     d += 1.0;
                 }

@@ -393,20 +393,21 @@ pub(crate) struct RiskTable {
 /// risk at `t` is `#{time ≥ t} − #{entry ≥ t}` (left truncation; Klein & Moeschberger
 /// 2003, §4.6).
 pub(crate) fn risk_table(time: &[f64], status: &[bool], entry: Option<&[f64]>) -> RiskTable {
-    let mut order: Vec<usize> = (0..time.len()).collect();
-    order.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+    // Sorting (time, status) pairs rather than indices keeps the sweep cache-friendly.
+    let mut rows: Vec<(f64, bool)> = time.iter().copied().zip(status.iter().copied()).collect();
+    rows.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut sorted_entry: Vec<f64> = entry.map(|e| e.to_vec()).unwrap_or_default();
-    sorted_entry.sort_by(f64::total_cmp);
-    let n = time.len();
+    sorted_entry.sort_unstable_by(f64::total_cmp);
+    let n = rows.len();
     let mut table = RiskTable::default();
     let mut i = 0;
     while i < n {
-        let t = time[order[i]];
+        let t = rows[i].0;
         let mut d = 0.0;
         let mut c = 0.0;
         let start = i;
-        while i < n && time[order[i]] == t {
-            if status[order[i]] {
+        while i < n && rows[i].0 == t {
+            if rows[i].1 {
                 d += 1.0;
             } else {
                 c += 1.0;
