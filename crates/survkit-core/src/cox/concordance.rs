@@ -178,20 +178,27 @@ pub(crate) fn harrell(
             k = kend;
         }
         // End of stratum: everyone still at risk leaves.
+        // The trees are emptied entry by entry (not reallocated), so that many small
+        // strata (matched sets) still cost O(n log n) in all.
         if start.is_some() {
             while sp < send {
                 let j = by_start[sp];
                 leave(j, &deaths, &mut own, &snap);
+                risk.add(rank[j], -w(j));
                 sp += 1;
             }
         } else {
             for &j in &touched {
                 leave(j, &deaths, &mut own, &snap);
+                risk.add(rank[j], -w(j));
+            }
+        }
+        for &j in &touched {
+            if status[j] {
+                deaths.add(rank[j], -w(j));
             }
         }
         touched.clear();
-        risk = Fenwick::new(m);
-        deaths = Fenwick::new(m);
     }
     let denom = conc + disc + tied;
     if denom <= 0.0 {

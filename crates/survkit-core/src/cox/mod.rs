@@ -709,7 +709,14 @@ fn residuals(s: &Sorted, recs: &[EventTime], eta: &[f64]) -> (Vec<f64>, Residual
             }
         }
     }
-    let stratum_of = |st: usize| by_stratum.iter().find(|r| recs[r.0].stratum == st).copied();
+    // Records come in ascending stratum order: binary search, not a scan, so that many
+    // small strata stay O(n log n).
+    let stratum_of = |st: usize| {
+        by_stratum
+            .binary_search_by_key(&st, |r| recs[r.0].stratum)
+            .ok()
+            .map(|k| by_stratum[k])
+    };
     // Index of the first record (descending times) with time ≤ t, within [rb, re).
     let first_le = |rb: usize, re: usize, t: f64| rb + recs[rb..re].partition_point(|r| r.time > t);
     for i in 0..n {
