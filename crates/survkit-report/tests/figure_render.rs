@@ -473,6 +473,16 @@ fn km_options_cumulative_incidence_monochrome_xmax() {
         "dashes tell groups apart in black and white"
     );
     assert!(!svg.contains("#0072b2"), "monochrome uses no colour");
+    assert!(svg.contains("<path"), "censoring marks");
+    let no_marks = KmPlot {
+        show_censor: false,
+        ..p.clone()
+    };
+    let svg2 = km_plot(&no_marks, &FigureSize::default()).unwrap().to_svg();
+    assert!(
+        !svg2.contains("<path"),
+        "no censoring marks when show_censor is false"
+    );
     // Every curve point lies within the x range of the plot.
     let axis_right = doc
         .descendants()

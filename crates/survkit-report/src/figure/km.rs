@@ -393,7 +393,7 @@ pub fn km_plot(p: &KmPlot, size: &FigureSize) -> Result<Figure, FigureError> {
         (true, true, true) => "Cumulative incidence (%)".to_string(),
         (true, false, true) => "Survival (%)".to_string(),
     };
-    let spec = StepSpec {
+    let mut spec = StepSpec {
         series: km_series(&p.curves, p.monochrome, ci, p.show_ci, k),
         title: p.title.clone(),
         x_label: with_unit(&p.x_label, &p.time_unit),
@@ -417,11 +417,9 @@ pub fn km_plot(p: &KmPlot, size: &FigureSize) -> Result<Figure, FigureError> {
         },
     };
     if !p.show_censor {
-        let mut spec = spec;
         for s in &mut spec.series {
             s.censor.clear();
         }
-        return step_figure(spec, size);
     }
     step_figure(spec, size)
 }
