@@ -912,4 +912,81 @@ mod tests {
     fn empty_data_is_an_error_not_a_panic() {
         assert!(survival_section(&Prepared::default(), &SurvivalOptions::default()).is_err());
     }
+
+    /// Lung (NCCTG) by sex, numbers from R 4.2.2 / survival 3.5-3:
+    /// `f <- survfit(Surv(time, status == 2) ~ sex, lung, conf.type = "log-log")`;
+    /// `summary(f)$table`, `summary(f, times = 365)`, `survdiff(... ~ sex)`,
+    /// `survdiff(... ~ sex + strata(ph.ecog))` on rows with ph.ecog.
+    fn lung(strata: bool) -> Prepared {
+        let csv = include_str!("../../../tests/data/lung.csv");
+        let mut p = Prepared {
+            time_unit: "days".into(),
+            ..Prepared::default()
+        };
+        let (mut sex, mut ecog) = (Vec::new(), Vec::new());
+        for line in csv.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            if strata && f[5].is_empty() {
+                continue;
+            }
+            p.time.push(f[1].parse().unwrap());
+            p.status.push(f[2] == "2");
+            sex.push(if f[4] == "1" { 0 } else { 1 });
+            ecog.push(f[5].parse::<usize>().unwrap_or(0));
+        }
+        p.group = Some(Factor {
+            name: "sex".into(),
+            levels: vec!["Male".into(), "Female".into()],
+            codes: sex,
+        });
+        if strata {
+            p.strata = Some(Factor {
+                name: "ph.ecog".into(),
+                levels: (0..4).map(|k| k.to_string()).collect(),
+                codes: ecog,
+            });
+        }
+        p
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-8 * b.abs()
+    }
+
+    #[test]
+    fn lung_by_sex_against_r() {
+        let opts: SurvivalOptions =
+            serde_json::from_str(r#"{"conf_type": "log-log", "times": [365]}"#).unwrap();
+        let s = survival_section(&lung(false), &opts).unwrap();
+        let m: Vec<_> = s.km.iter().map(|k| k.fit.median).collect();
+        assert_eq!(
+            (m[0].estimate, m[0].lower, m[0].upper),
+            (Some(270.0), Some(210.0), Some(306.0))
+        );
+        assert_eq!(
+            (m[1].estimate, m[1].lower, m[1].upper),
+            (Some(426.0), Some(345.0), Some(524.0))
+        );
+        let r0 = s.km[0].fit.rmst.unwrap();
+        assert!(close(r0.estimate, 326.084109668875) && close(r0.se, 22.9115634684895));
+        assert!(close(s.km[1].fit.rmst.unwrap().estimate, 460.647310791935));
+        let a = s.km[1].fit.at_times[0];
+        assert!(close(a.surv.unwrap(), 0.526463030185906));
+        assert!(close(a.lower.unwrap(), 0.403579823266731));
+        assert!(close(a.upper.unwrap(), 0.635316232824086));
+        assert!(close(s.tests[0].chisq, 10.3267419548856));
+        assert!(close(s.tests[0].groups[0].expected, 91.5817390295728));
+        assert!(close(
+            s.hazard_ratios[0].logrank.estimate,
+            0.590286212810296
+        ));
+        assert_eq!(s.hazard_ratios[0].group, "Female");
+        assert_eq!(s.followup.median, Some(588.0));
+
+        let s = survival_section(&lung(true), &SurvivalOptions::default()).unwrap();
+        assert!(s.tests[0].stratified);
+        assert!(close(s.tests[0].chisq, 10.7950596334964));
+        assert!(close(s.tests[0].p, 0.00101771334472415));
+        assert!(s.to_text("days").contains("P = 0.001"));
+    }
 }
