@@ -19,6 +19,7 @@ pub mod cox;
 pub mod design;
 pub mod figure;
 pub mod figures;
+pub mod rscript;
 pub mod run;
 pub mod spec;
 pub mod survival;
@@ -26,6 +27,7 @@ pub mod tables;
 pub mod text;
 pub mod warning;
 
+pub use rscript::r_script;
 pub use run::{analyze_bytes, load, run, EndpointReport, Report, RunError};
 pub use spec::{presets, Preset, Spec, SCHEMA_VERSION};
 pub use tables::{tables, TableOut};

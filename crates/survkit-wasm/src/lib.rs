@@ -104,3 +104,28 @@ pub fn figure_pdf(report_json: &str, request_json: &str) -> Result<Vec<u8>, JsEr
 pub fn presets() -> Result<String, JsError> {
     to_json(&all_presets())
 }
+
+/// "Reproduce in R": an R script (survival package) that recomputes the Report's
+/// numbers from the user's file `file_name`.
+#[wasm_bindgen]
+pub fn r_script(report_json: &str, file_name: &str) -> Result<String, JsError> {
+    let report: serde_json::Value = parse("report", report_json)?;
+    Ok(survkit_report::r_script(&report, file_name))
+}
+
+/// One formatted table of a Report as `csv` or `markdown` text (`id` as in [`tables`]).
+#[wasm_bindgen]
+pub fn table_text(report_json: &str, id: &str, format: &str) -> Result<String, JsError> {
+    let report: serde_json::Value = parse("report", report_json)?;
+    let t = all_tables(&report)
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| JsError::new(&format!("no table '{id}' in this Report")))?;
+    match format {
+        "csv" => Ok(t.to_csv()),
+        "markdown" | "md" => Ok(t.to_markdown()),
+        other => Err(JsError::new(&format!(
+            "unknown table format '{other}': use csv or markdown"
+        ))),
+    }
+}

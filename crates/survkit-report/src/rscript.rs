@@ -1,0 +1,637 @@
+//! "Reproduce in R": an R script that recomputes a Report's numbers with R's
+//! `survival` package from the user's own file.
+//!
+//! The script is generated from the Report (which carries its Spec), so it reads the
+//! file the way survkit read it (delimiter, decimal mark, encoding, missing-value
+//! marks), recodes the event the way the Spec (or survkit's guess) did, orders group
+//! levels as the Report shows them, and calls `survfit`, `quantile`, `summary(times =)`,
+//! `survdiff` and `coxph` with the same conventions (`conf.type`, `conf.int`, `ties`).
+//! It prints R's output and, when the `jsonlite` package is installed, writes the key
+//! numbers to a JSON file so that they can be compared with the Report mechanically.
+//!
+//! ```
+//! use survkit_report::{analyze_bytes, r_script, Spec};
+//! let csv = "time,status,arm\n5,1,A\n8,0,A\n12,1,A\n3,1,B\n9,1,B\n14,0,B\n";
+//! let spec = Spec::from_json(r#"{"endpoints": [{"time": "time", "event": "status"}],
+//!                                "group": {"column": "arm"}}"#).unwrap();
+//! let report = analyze_bytes(csv.as_bytes(), "trial.csv", &spec).unwrap();
+//! let script = r_script(&serde_json::to_value(&report).unwrap(), "trial.csv");
+//! assert!(script.contains("library(survival)"));
+//! assert!(script.contains("survdiff("));
+//! ```
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+/// Words survkit reads as "event" when it guesses the coding (survkit-data's list).
+const EVENT_WORDS: &[&str] = &[
+    "dead",
+    "deceased",
+    "died",
+    "death",
+    "event",
+    "true",
+    "t",
+    "yes",
+    "y",
+    "progressed",
+    "progression",
+    "relapse",
+    "relapsed",
+    "recurrence",
+    "recurred",
+    "failure",
+    "failed",
+];
+/// Words survkit reads as "censored" when it guesses the coding.
+const CENSOR_WORDS: &[&str] = &[
+    "alive",
+    "censored",
+    "censor",
+    "living",
+    "false",
+    "f",
+    "no",
+    "n",
+    "no event",
+    "event-free",
+    "event free",
+    "alive and well",
+];
+
+/// An R string literal.
+fn q(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An R character vector.
+fn qv<S: AsRef<str>>(items: &[S]) -> String {
+    let parts: Vec<String> = items.iter().map(|s| q(s.as_ref())).collect();
+    format!("c({})", parts.join(", "))
+}
+
+/// An R numeric literal (`NA` for non-finite).
+fn rn(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        "NA".into()
+    }
+}
+
+fn nv(xs: &[f64]) -> String {
+    let parts: Vec<String> = xs.iter().map(|&x| rn(x)).collect();
+    format!("c({})", parts.join(", "))
+}
+
+/// A name usable in an R formula.
+fn bq(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'"))
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_f64)
+        .collect()
+}
+
+fn unit_days(u: &str) -> f64 {
+    match u {
+        "weeks" => 7.0,
+        "months" => 30.4375,
+        "years" => 365.25,
+        _ => 1.0,
+    }
+}
+
+/// R's `fileEncoding` for an encoding label of the importer.
+fn r_encoding(label: &str) -> String {
+    let l = label.to_ascii_lowercase();
+    match l.as_str() {
+        "utf-8" | "utf8" => "UTF-8-BOM".into(),
+        "windows-1252" | "cp1252" => "CP1252".into(),
+        "latin1" | "iso-8859-1" => "latin1".into(),
+        "utf-16le" => "UTF-16LE".into(),
+        "utf-16be" => "UTF-16BE".into(),
+        _ => label.to_uppercase(),
+    }
+}
+
+/// The R code that builds the factor or numeric vector of a variable spec (group,
+/// strata or covariate) from `d`, with levels in the order survkit used.
+fn variable_code(var: &Value, levels: &[String]) -> String {
+    let col = var["column"].as_str().unwrap_or("");
+    let x = format!("d[[{}]]", q(col));
+    let cuts = nums(&var["cut_points"]);
+    let lv = if levels.is_empty() {
+        String::new()
+    } else {
+        format!(", levels = {}", qv(levels))
+    };
+    if var["cut_at_median"].as_bool().unwrap_or(false) {
+        // Below the median / at or above it, labelled as survkit labels them.
+        let labels = if levels.len() == 2 {
+            format!(", labels = {}", qv(levels))
+        } else {
+            String::new()
+        };
+        format!(
+            "cut(as.numeric({x}), breaks = c(-Inf, median(as.numeric({x})[ok], na.rm = TRUE), Inf), right = FALSE{labels})"
+        )
+    } else if !cuts.is_empty() {
+        let labels = if levels.len() == cuts.len() + 1 {
+            format!(", labels = {}", qv(levels))
+        } else {
+            String::new()
+        };
+        format!(
+            "cut(as.numeric({x}), breaks = c(-Inf, {}, Inf), right = FALSE{labels})",
+            cuts.iter().map(|&c| rn(c)).collect::<Vec<_>>().join(", ")
+        )
+    } else {
+        format!("factor(survkit_text({x}){lv})")
+    }
+}
+
+/// Levels of the group as the Report shows them (curve order).
+fn group_levels(ep: &Value) -> Vec<String> {
+    ep["km"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["group"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// For a Cox variable: `Some(levels)` (reference first) when the Report coded it as
+/// categorical, `None` when it entered as a number.
+fn cox_levels(ep: &Value, name: &str) -> Option<Vec<String>> {
+    let mut terms: Vec<&Value> = Vec::new();
+    if let Some(t) = ep["cox"]["terms"].as_array() {
+        terms.extend(t.iter().filter(|t| t["variable"].as_str() == Some(name)));
+    }
+    if terms.is_empty() {
+        for u in ep["univariable"].as_array().into_iter().flatten() {
+            if u["variable"].as_str() == Some(name) {
+                terms.extend(u["terms"].as_array().into_iter().flatten());
+            }
+        }
+    }
+    let reference = terms.iter().find_map(|t| t["reference"].as_str())?;
+    let mut levels = vec![reference.to_string()];
+    for t in &terms {
+        if let Some(l) = t["level"].as_str() {
+            if !levels.iter().any(|x| x == l) {
+                levels.push(l.to_string());
+            }
+        }
+    }
+    Some(levels)
+}
+
+/// Writes an R script that recomputes the Report's numbers from `data_file` with R's
+/// `survival` package. `report` is the Report as JSON (it carries its Spec).
+///
+/// The script takes two optional command-line arguments: the data file (default
+/// `data_file`) and the JSON output file (default `survkit-r.json`).
+pub fn r_script(report: &Value, data_file: &str) -> String {
+    let spec = &report["spec"];
+    let input = &report["input"];
+    let mut s = String::new();
+    let version = report["survkit_version"].as_str().unwrap_or("");
+    let _ = writeln!(
+        s,
+        "# Reproduces survkit {version}'s analysis of {} with R's survival package.",
+        q(data_file)
+    );
+    s.push_str(
+        "# Run it in the folder of the data file:   Rscript this-script.R [data file] [output.json]\n\
+         # It prints R's results; with the jsonlite package installed it also writes them as JSON.\n\
+         # Conventions as in survkit's Report: ",
+    );
+    s.push_str(report["conventions_text"].as_str().unwrap_or(""));
+    s.push_str("\n\nlibrary(survival)\n");
+    s.push_str(&format!(
+        "args <- commandArgs(trailingOnly = TRUE)\nfile <- if (length(args) >= 1) args[1] else {}\nout_json <- if (length(args) >= 2) args[2] else \"survkit-r.json\"\n\n",
+        q(data_file)
+    ));
+
+    // ---- reading the file
+    let mut missing = strs(&input["missing_tokens"]);
+    if missing.is_empty() {
+        missing = vec!["".into(), "NA".into()];
+    }
+    let mut na: Vec<String> = Vec::new();
+    for m in &missing {
+        for v in [m.clone(), m.to_uppercase(), m.to_lowercase()] {
+            if !na.contains(&v) {
+                na.push(v);
+            }
+        }
+    }
+    let format = input["format"].as_str().unwrap_or("csv").to_lowercase();
+    s.push_str("# 1. Read the file as survkit read it.\n");
+    if format.contains("xls") || format.contains("ods") {
+        let sheet = input["sheet"].as_str().map(q).unwrap_or_else(|| "1".into());
+        let (pkg, fun) = if format.contains("ods") {
+            ("readODS", "read_ods")
+        } else {
+            ("readxl", "read_excel")
+        };
+        let _ = writeln!(
+            s,
+            "# A workbook: read with the {pkg} package (install.packages(\"{pkg}\")), or save the sheet as CSV and use read.csv().\nif (!requireNamespace(\"{pkg}\", quietly = TRUE)) stop(\"this script needs the {pkg} package to read {}\")\nd <- as.data.frame({pkg}::{fun}(file, sheet = {sheet}, na = {}))",
+            q(data_file),
+            qv(&na)
+        );
+    } else {
+        let sep = input["delimiter"].as_str().unwrap_or(",");
+        let dec = input["decimal"].as_str().unwrap_or(".");
+        let enc = input["encoding"].as_str().map(r_encoding);
+        let header = if input["header"].as_bool().unwrap_or(true) {
+            "TRUE"
+        } else {
+            "FALSE"
+        };
+        let _ = writeln!(
+            s,
+            "d <- read.csv(file, sep = {}, dec = {}, header = {header},{} na.strings = {},\n              strip.white = TRUE, check.names = FALSE, stringsAsFactors = FALSE)",
+            q(sep),
+            q(dec),
+            enc.map(|e| format!(" fileEncoding = {},", q(&e)))
+                .unwrap_or_default(),
+            qv(&na)
+        );
+    }
+    s.push_str(
+        "# Text of a cell as survkit compares it: trimmed; numbers by value.\n\
+         survkit_text <- function(x) { x <- trimws(as.character(x)); x[!is.na(x) & x == \"\"] <- NA; x }\n\
+         survkit_key <- function(x) {\n  t <- survkit_text(x)\n  n <- suppressWarnings(as.numeric(t))\n  ifelse(is.na(n), tolower(t), as.character(n))\n}\n",
+    );
+    let _ = writeln!(
+        s,
+        "# The event coding: an explicit map (1 = event, 0 = censored, NA = leave out), the list of\n\
+         # event values, or survkit's guess (0/1 with 1 = event; R's 1/2 with 2 = event; words).\n\
+         survkit_event <- function(x, values = NULL, map = NULL) {{\n  k <- survkit_key(x)\n  ev <- rep(NA_integer_, length(k))\n  if (!is.null(values) || length(map) > 0) {{\n    if (!is.null(values)) ev[!is.na(k)] <- as.integer(k[!is.na(k)] %in% survkit_key(values))\n    for (v in names(map)) ev[!is.na(k) & k == survkit_key(v)] <- map[[v]]\n    return(ev)\n  }}\n  n <- suppressWarnings(as.numeric(unique(k[!is.na(k)])))\n  n <- n[!is.na(n)]\n  zero_one <- (0 %in% n) || !(2 %in% n)\n  x <- suppressWarnings(as.numeric(k))\n  if (zero_one) {{ ev[!is.na(x) & x == 0] <- 0L; ev[!is.na(x) & x == 1] <- 1L }}\n  else {{ ev[!is.na(x) & x == 1] <- 0L; ev[!is.na(x) & x == 2] <- 1L }}\n  ev[is.na(x) & k %in% {}] <- 1L\n  ev[is.na(x) & k %in% {}] <- 0L\n  ev\n}}\n\
+         survkit_date <- function(x) as.Date(survkit_text(x), tryFormats = c(\"%Y-%m-%d\", \"%d/%m/%Y\", \"%d.%m.%Y\", \"%m/%d/%Y\", \"%Y/%m/%d\"), optional = TRUE)\n",
+        qv(EVENT_WORDS),
+        qv(CENSOR_WORDS)
+    );
+
+    // ---- row filter (applies to every endpoint)
+    s.push_str("keep <- rep(TRUE, nrow(d))\n");
+    for f in spec["filter"].as_array().into_iter().flatten() {
+        let col = f["column"].as_str().unwrap_or("");
+        let op = f["op"].as_str().unwrap_or("==");
+        let val = f["value"].as_str().unwrap_or("");
+        let x = format!("d[[{}]]", q(col));
+        let test = if val.parse::<f64>().is_ok() {
+            format!("suppressWarnings(as.numeric({x})) {op} {val}")
+        } else {
+            format!("tolower(survkit_text({x})) {op} {}", q(&val.to_lowercase()))
+        };
+        let _ = writeln!(s, "keep <- keep & !is.na({x}) & ({test})");
+    }
+
+    let survival = &spec["survival"];
+    let conf_type = report["conventions"]["km_conf_type"]
+        .as_str()
+        .unwrap_or("log")
+        .to_string();
+    let conf_level = report["conventions"]["conf_level"].as_f64().unwrap_or(0.95);
+    let cox_level = spec["cox"]["conf_level"].as_f64().unwrap_or(0.95);
+    let ties = report["conventions"]["cox_ties"]
+        .as_str()
+        .unwrap_or("efron")
+        .to_string();
+    let quantiles = {
+        let q = nums(&survival["quantiles"]);
+        if q.is_empty() {
+            vec![0.25, 0.5, 0.75]
+        } else {
+            q
+        }
+    };
+    let times = nums(&survival["times"]);
+    let tests: Vec<Value> = survival["tests"].as_array().cloned().unwrap_or_default();
+
+    s.push_str("\nresults <- list()\n");
+    let eps = report["endpoints"].as_array().cloned().unwrap_or_default();
+    let spec_eps = spec["endpoints"].as_array().cloned().unwrap_or_default();
+    for (i, ep) in eps.iter().enumerate() {
+        let se = spec_eps.get(i).cloned().unwrap_or(Value::Null);
+        let name = ep["name"].as_str().unwrap_or("endpoint").to_string();
+        let _ = writeln!(s, "\n# ==== Endpoint {}: {name}", i + 1);
+        s.push_str("# 2. Follow-up time and event, as survkit prepared them.\n");
+        let out_unit = ep["time_unit"].as_str().unwrap_or("days");
+        if let Some(tcol) = se["time"].as_str() {
+            let in_unit = se["time_unit"].as_str().unwrap_or(out_unit);
+            let factor = unit_days(in_unit) / unit_days(out_unit);
+            let conv = if (factor - 1.0).abs() < 1e-12 {
+                String::new()
+            } else {
+                format!(" * {}  # {in_unit} to {out_unit}", rn(factor))
+            };
+            let _ = writeln!(
+                s,
+                "time <- suppressWarnings(as.numeric(d[[{}]])){conv}",
+                q(tcol)
+            );
+        } else {
+            let start = se["start_date"].as_str().unwrap_or("");
+            let mut ends: Vec<String> = se["end_date"]
+                .as_str()
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            ends.extend(strs(&se["end_dates"]));
+            let _ = writeln!(s, "start <- survkit_date(d[[{}]])", q(start));
+            let _ = writeln!(
+                s,
+                "end <- survkit_date(d[[{}]])",
+                q(ends.first().map(String::as_str).unwrap_or(""))
+            );
+            for e in ends.iter().skip(1) {
+                let _ = writeln!(
+                    s,
+                    "end2 <- survkit_date(d[[{}]]); end[is.na(end)] <- end2[is.na(end)]",
+                    q(e)
+                );
+            }
+            let _ = writeln!(
+                s,
+                "time <- as.numeric(end - start) / {}  # days to {out_unit}",
+                rn(unit_days(out_unit))
+            );
+        }
+        let ecol = se["event"].as_str().unwrap_or("");
+        let values = if se["event_values"].is_array() {
+            qv(&strs(&se["event_values"]))
+        } else {
+            "NULL".into()
+        };
+        let map: Vec<String> = se["event_map"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| {
+                let code = match v.as_str() {
+                    Some("event") => "1L",
+                    Some("censored") => "0L",
+                    _ => "NA_integer_",
+                };
+                format!("{} = {code}", q(k))
+            })
+            .collect();
+        let map = if map.is_empty() {
+            "NULL".into()
+        } else {
+            format!("list({})", map.join(", "))
+        };
+        let _ = writeln!(
+            s,
+            "status <- survkit_event(d[[{}]], values = {values}, map = {map})",
+            q(ecol)
+        );
+        if let Some(entry) = se["entry"].as_str() {
+            let _ = writeln!(
+                s,
+                "entry <- suppressWarnings(as.numeric(d[[{}]]))",
+                q(entry)
+            );
+        }
+        s.push_str("ok <- keep & !is.na(time) & !is.na(status) & time >= 0\n");
+        let has_group = spec["group"].is_object();
+        let has_strata = spec["strata"].is_object();
+        if has_group {
+            let _ = writeln!(
+                s,
+                "group <- {}\nok <- ok & !is.na(group)",
+                variable_code(&spec["group"], &group_levels(ep))
+            );
+        }
+        if has_strata {
+            let _ = writeln!(
+                s,
+                "strata_var <- {}\nok <- ok & !is.na(strata_var)",
+                variable_code(&spec["strata"], &[])
+            );
+        }
+        s.push_str("e <- data.frame(time = time, status = status)\n");
+        if has_group {
+            s.push_str("e$group <- group\n");
+        }
+        if has_strata {
+            s.push_str("e$strata_var <- strata_var\n");
+        }
+        // Covariates of the Cox models, coded as the Report coded them.
+        for v in spec["covariates"].as_array().into_iter().flatten() {
+            let col = v["column"].as_str().unwrap_or("");
+            let label = v["label"].as_str().unwrap_or(col).to_string();
+            let code = match cox_levels(ep, &label) {
+                Some(levels) => {
+                    if v["cut_at_median"].as_bool().unwrap_or(false)
+                        || v["cut_points"].as_array().is_some_and(|a| !a.is_empty())
+                    {
+                        format!(
+                            "relevel({}, ref = {})",
+                            variable_code(v, &[]),
+                            q(&levels[0])
+                        )
+                    } else {
+                        format!(
+                            "relevel(factor(survkit_text(d[[{}]]), levels = {}), ref = {})",
+                            q(col),
+                            qv(&levels),
+                            q(&levels[0])
+                        )
+                    }
+                }
+                None if v["ordinal"].as_bool().unwrap_or(false) => {
+                    format!("as.numeric({})", variable_code(v, &[]))
+                }
+                None => format!("suppressWarnings(as.numeric(d[[{}]]))", q(col)),
+            };
+            let _ = writeln!(s, "e[[{}]] <- {code}", q(&label));
+        }
+        let weights = spec["weights"].as_str();
+        if let Some(w) = weights {
+            let _ = writeln!(
+                s,
+                "e$.weights <- suppressWarnings(as.numeric(d[[{}]]))",
+                q(w)
+            );
+        }
+        if let Some(c) = spec["cluster"].as_str() {
+            let _ = writeln!(s, "e$.cluster <- survkit_text(d[[{}]])", q(c));
+        }
+        let surv = if se["entry"].is_string() {
+            s.push_str("e$entry <- entry\n");
+            "Surv(entry, time, status)"
+        } else {
+            "Surv(time, status)"
+        };
+        s.push_str("e <- e[ok, , drop = FALSE]\n");
+        let _ = writeln!(
+            s,
+            "cat(\"\\n==== {}: n =\", nrow(e), \", events =\", sum(e$status), \"\\n\")",
+            name.replace('"', "'")
+        );
+
+        // ---- Kaplan–Meier
+        let rhs = if has_group { "group" } else { "1" };
+        let _ = writeln!(
+            s,
+            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
+            if times.is_empty() { "" } else { ", survival at times" },
+            q(&conf_type),
+            rn(conf_level),
+            nv(&quantiles)
+        );
+        s.push_str(
+            "tab <- summary(fit)$table\nif (is.null(dim(tab))) tab <- t(as.matrix(tab))\n\
+             lev <- if (is.null(fit$strata)) \"all\" else sub(\"^group=\", \"\", names(fit$strata))\n\
+             medians <- data.frame(group = lev, n = unname(tab[, \"records\"]), events = unname(tab[, \"events\"]),\n\
+             \x20                     median = unname(tab[, \"median\"]), lower = unname(tab[, grep(\"LCL$\", colnames(tab))]),\n\
+             \x20                     upper = unname(tab[, grep(\"UCL$\", colnames(tab))]))\n",
+        );
+        if !times.is_empty() {
+            let _ = writeln!(
+                s,
+                "st <- summary(fit, times = {}, extend = TRUE)\nprint(st)\nat_times <- data.frame(group = if (is.null(st$strata)) \"all\" else sub(\"^group=\", \"\", as.character(st$strata)),\n                       time = st$time, surv = st$surv, lower = st$lower, upper = st$upper)",
+                nv(&times)
+            );
+        } else {
+            s.push_str("at_times <- NULL\n");
+        }
+
+        // ---- follow-up
+        s.push_str(
+            "\n# 4. Median follow-up by reverse Kaplan-Meier (censoring as the event).\n\
+             fu_fit <- survfit(Surv(time, 1 - status) ~ 1, data = e, conf.type = ",
+        );
+        let _ = writeln!(
+            s,
+            "{}, conf.int = {})\nfu <- quantile(fu_fit, probs = 0.5)\nfollowup <- list(median = unname(fu$quantile), lower = unname(fu$lower), upper = unname(fu$upper))\ncat(\"Median follow-up:\", followup$median, \"(\", followup$lower, \"-\", followup$upper, \")\\n\")",
+            q(&conf_type),
+            rn(conf_level)
+        );
+
+        // ---- tests
+        s.push_str("\n# 5. Tests comparing the groups.\ntests <- list()\n");
+        if has_group {
+            let strata_term = if has_strata {
+                " + strata(strata_var)"
+            } else {
+                ""
+            };
+            let list = if tests.is_empty() {
+                vec![Value::from("log-rank")]
+            } else {
+                tests.clone()
+            };
+            for t in &list {
+                let (label, rho) = match t.as_str() {
+                    Some("log-rank") => ("log-rank", 0.0),
+                    Some("peto-peto") => ("peto-peto", 1.0),
+                    _ => {
+                        let _ = writeln!(
+                            s,
+                            "# survkit also ran {t}; survdiff() has no such test (see survival::survdiff rho)."
+                        );
+                        continue;
+                    }
+                };
+                let _ = writeln!(
+                    s,
+                    "sd <- survdiff({surv} ~ group{strata_term}, data = e, rho = {})\nprint(sd)\ntests[[length(tests) + 1]] <- list(method = {}, chisq = sd$chisq, df = length(sd$n) - 1, p = pchisq(sd$chisq, length(sd$n) - 1, lower.tail = FALSE))",
+                    rn(rho),
+                    q(label)
+                );
+            }
+        }
+
+        // ---- Cox
+        s.push_str("\n# 6. Cox proportional-hazards models.\n");
+        let strata_term = if has_strata {
+            " + strata(strata_var)"
+        } else {
+            ""
+        };
+        let mut extra = String::new();
+        if weights.is_some() {
+            extra.push_str(", weights = .weights");
+        }
+        if spec["cluster"].is_string() {
+            extra.push_str(", cluster = .cluster");
+        }
+        s.push_str(
+            "cox_terms <- function(m, level) {\n  sm <- summary(m, conf.int = level)\n  ci <- sm$conf.int\n  data.frame(term = rownames(sm$coefficients), hr = unname(ci[, 1]),\n             lower = unname(ci[, 3]), upper = unname(ci[, 4]), p = unname(sm$coefficients[, ncol(sm$coefficients)]))\n}\nunivariable <- list()\nmultivariable <- NULL\n",
+        );
+        let univ: Vec<String> = ep["univariable"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u["variable"].as_str().map(str::to_string))
+            .collect();
+        for v in &univ {
+            let _ = writeln!(
+                s,
+                "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(m)\nunivariable[[{}]] <- cox_terms(m, {})",
+                bq(v),
+                q(&ties),
+                q(v),
+                rn(cox_level)
+            );
+        }
+        let multi = strs(&ep["cox"]["variables"]);
+        if !multi.is_empty() {
+            let rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+            let _ = writeln!(
+                s,
+                "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(summary(m, conf.int = {}))\nmultivariable <- cox_terms(m, {})",
+                rhs.join(" + "),
+                q(&ties),
+                rn(cox_level),
+                rn(cox_level)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "results[[{}]] <- list(name = {}, n = nrow(e), events = sum(e$status), medians = medians, at_times = at_times,\n                     followup = followup, tests = tests, univariable = univariable, multivariable = multivariable)",
+            i + 1,
+            q(&name)
+        );
+    }
+    s.push_str(
+        "\nif (requireNamespace(\"jsonlite\", quietly = TRUE)) {\n  writeLines(jsonlite::toJSON(list(endpoints = results), digits = NA, auto_unbox = TRUE, na = \"null\", dataframe = \"rows\"), out_json)\n  cat(\"\\nNumbers written to\", out_json, \"\\n\")\n}\n",
+    );
+    s
+}

@@ -1,0 +1,222 @@
+//! "Reproduce in R", end to end: the generated R script, run with Debian's R on
+//! tests/data/lung.csv, prints the same numbers as survkit's Report (compared through
+//! the JSON the script writes with jsonlite). Skips with a message when Rscript is
+//! missing; CI installs R.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+use survkit_report::{analyze_bytes, r_script, Spec};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn rscript_available() -> bool {
+    Command::new("Rscript")
+        .arg("-e")
+        .arg("library(survival); library(jsonlite)")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+fn close(a: Option<f64>, b: Option<f64>, tol: f64, what: &str) {
+    match (a, b) {
+        (None, None) => {}
+        (Some(x), Some(y)) => assert!(
+            (x - y).abs() <= tol * (1.0 + y.abs()),
+            "{what}: survkit {x} vs R {y}"
+        ),
+        _ => panic!("{what}: survkit {a:?} vs R {b:?}"),
+    }
+}
+
+fn f(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// Runs `spec` on `file` with survkit and with the generated R script; returns both.
+fn both(file: &str, spec_json: &str) -> Option<(Value, Value, String)> {
+    if !rscript_available() {
+        eprintln!("SKIPPED: Rscript with the survival and jsonlite packages is not installed");
+        return None;
+    }
+    let path = root().join("tests/data").join(file);
+    let bytes = std::fs::read(&path).expect("test data");
+    let spec = Spec::from_json(spec_json).expect("spec");
+    let report = serde_json::to_value(analyze_bytes(&bytes, file, &spec).expect("report")).unwrap();
+    let script = r_script(&report, file);
+    let dir = std::env::temp_dir().join(format!("survkit-rscript-{}-{}", std::process::id(), file));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script_path = dir.join("reproduce.R");
+    let json_path = dir.join("out.json");
+    std::fs::write(&script_path, &script).unwrap();
+    let out = Command::new("Rscript")
+        .arg(&script_path)
+        .arg(&path)
+        .arg(&json_path)
+        .output()
+        .expect("run Rscript");
+    assert!(
+        out.status.success(),
+        "the generated script failed:\n{}\n--- script ---\n{script}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    Some((report, r, script))
+}
+
+#[test]
+fn r_script_reproduces_lung_report_against_r() {
+    let spec = r#"{
+      "endpoints": [{"name": "OS", "time": "time", "event": "status", "time_unit": "days", "output_unit": "months"}],
+      "group": {"column": "sex"},
+      "covariates": [{"column": "age"}, {"column": "ph.ecog", "categorical": true}],
+      "survival": {"conf_type": "log-log", "times": [6, 12]},
+      "cox": {"ties": "breslow"}
+    }"#;
+    let Some((report, r, script)) = both("lung.csv", spec) else {
+        return;
+    };
+    assert!(script.contains("conf.type = \"log-log\""));
+    assert!(script.contains("ties = \"breslow\""));
+    let ep = &report["endpoints"][0];
+    let rep = &r["endpoints"][0];
+    assert_eq!(ep["n"].as_u64(), rep["n"].as_u64(), "n");
+    assert_eq!(ep["events"].as_u64(), rep["events"].as_u64(), "events");
+    let tol = 1e-6;
+    // Medians with CIs, per group.
+    let curves = ep["km"].as_array().unwrap();
+    let meds = rep["medians"].as_array().unwrap();
+    assert_eq!(curves.len(), meds.len());
+    for (c, m) in curves.iter().zip(meds) {
+        assert_eq!(c["group"].as_str(), m["group"].as_str());
+        close(f(&c["median"]["estimate"]), f(&m["median"]), tol, "median");
+        close(
+            f(&c["median"]["lower"]),
+            f(&m["lower"]),
+            tol,
+            "median lower",
+        );
+        close(
+            f(&c["median"]["upper"]),
+            f(&m["upper"]),
+            tol,
+            "median upper",
+        );
+    }
+    // Survival at 6 and 12 months, per group.
+    let at = rep["at_times"].as_array().unwrap();
+    let ours: Vec<&Value> = curves
+        .iter()
+        .flat_map(|c| c["at_times"].as_array().unwrap())
+        .collect();
+    assert_eq!(ours.len(), at.len());
+    assert_eq!(at.len(), 4, "two times for each of two groups");
+    for (o, a) in ours.iter().zip(at) {
+        close(f(&o["time"]), f(&a["time"]), tol, "time");
+        close(f(&o["surv"]), f(&a["surv"]), tol, "survival at time");
+        close(f(&o["lower"]), f(&a["lower"]), tol, "survival lower");
+        close(f(&o["upper"]), f(&a["upper"]), tol, "survival upper");
+    }
+    // Log-rank.
+    close(
+        f(&ep["tests"][0]["chisq"]),
+        f(&rep["tests"][0]["chisq"]),
+        tol,
+        "log-rank chisq",
+    );
+    close(
+        f(&ep["tests"][0]["p"]),
+        f(&rep["tests"][0]["p"]),
+        tol,
+        "log-rank p",
+    );
+    // Median follow-up.
+    close(
+        f(&ep["followup"]["median"]),
+        f(&rep["followup"]["median"]),
+        tol,
+        "follow-up",
+    );
+    // Multivariable Cox (Breslow ties): age and ph.ecog 1, 2, 3 vs 0.
+    let terms = ep["cox"]["terms"].as_array().unwrap();
+    let rterms = rep["multivariable"].as_array().unwrap();
+    assert_eq!(terms.len(), rterms.len(), "number of Cox terms");
+    assert!(terms.len() >= 3, "age plus ph.ecog levels");
+    for (t, rt) in terms.iter().zip(rterms) {
+        let what = format!("HR {}", rt["term"]);
+        close(f(&t["hazard_ratio"]), f(&rt["hr"]), 1e-5, &what);
+        close(f(&t["lower"]), f(&rt["lower"]), 1e-5, &what);
+        close(f(&t["upper"]), f(&rt["upper"]), 1e-5, &what);
+        close(f(&t["p"]), f(&rt["p"]), 1e-4, &what);
+    }
+    // Univariable screen.
+    for u in ep["univariable"].as_array().unwrap() {
+        let name = u["variable"].as_str().unwrap();
+        let rt = rep["univariable"][name].as_array().unwrap();
+        for (t, rt) in u["terms"].as_array().unwrap().iter().zip(rt) {
+            close(f(&t["hazard_ratio"]), f(&rt["hr"]), 1e-5, name);
+        }
+    }
+}
+
+#[test]
+fn r_script_recodes_explicit_event_values_against_r() {
+    // veteran's status is 0/1; declare the coding explicitly and use a strata column.
+    let spec = r#"{
+      "endpoints": [{"time": "time", "event": "status", "event_values": ["1"]}],
+      "group": {"column": "trt"},
+      "strata": {"column": "celltype"},
+      "survival": {"conf_type": "plain", "conf_level": 0.9}
+    }"#;
+    let Some((report, r, _)) = both("veteran.csv", spec) else {
+        return;
+    };
+    let ep = &report["endpoints"][0];
+    let rep = &r["endpoints"][0];
+    assert_eq!(ep["events"].as_u64(), rep["events"].as_u64());
+    for (c, m) in ep["km"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(rep["medians"].as_array().unwrap())
+    {
+        close(f(&c["median"]["estimate"]), f(&m["median"]), 1e-6, "median");
+        close(
+            f(&c["median"]["lower"]),
+            f(&m["lower"]),
+            1e-6,
+            "median lower",
+        );
+        close(
+            f(&c["median"]["upper"]),
+            f(&m["upper"]),
+            1e-6,
+            "median upper",
+        );
+    }
+    close(
+        f(&ep["tests"][0]["chisq"]),
+        f(&rep["tests"][0]["chisq"]),
+        1e-6,
+        "stratified log-rank",
+    );
+}
+
+#[test]
+fn r_script_quotes_awkward_names() {
+    let csv = "t \"days\",dead?,arm`x\n5,yes,A\n8,no,A\n12,yes,B\n3,yes,B\n";
+    let spec = Spec::from_json(
+        r#"{"endpoints": [{"time": "t \"days\"", "event": "dead?"}], "group": {"column": "arm`x"}}"#,
+    )
+    .unwrap();
+    let report =
+        serde_json::to_value(analyze_bytes(csv.as_bytes(), "a \"b\".csv", &spec).unwrap()).unwrap();
+    let script = r_script(&report, "a \"b\".csv");
+    assert!(script.contains(r#"d[["t \"days\""]]"#));
+    assert!(script.contains(r#"file <- if (length(args) >= 1) args[1] else "a \"b\".csv""#));
+}
