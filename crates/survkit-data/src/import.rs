@@ -173,7 +173,7 @@ fn finish(
         }));
     }
     let decimal = source.decimal as u8;
-    let missing = opts.missing.clone();
+    let missing: Vec<String> = opts.missing.iter().map(|m| m.trim().to_string()).collect();
     let ctx = TypeCtx {
         decimal,
         missing: &missing,

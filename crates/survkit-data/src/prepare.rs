@@ -122,11 +122,77 @@ fn event_key(s: &str) -> String {
     }
 }
 
-/// Text of an event cell, or None when missing.
-fn event_text(c: &Column, i: usize) -> Option<String> {
-    match c.cell(i) {
-        Cell::Missing => None,
-        _ => Some(c.text(i).into_owned()),
+/// The event column's distinct values: a key per row (`u32::MAX` = missing), the
+/// normalised keys and how each is spelled. Built from level codes or number bits, so
+/// there is no string per row.
+struct EventValues {
+    row_key: Vec<u32>,
+    keys: Vec<String>,
+    spellings: Vec<Vec<String>>,
+}
+
+impl EventValues {
+    fn new(c: &Column) -> Self {
+        let n = c.len();
+        let mut ev = EventValues {
+            row_key: vec![u32::MAX; n],
+            keys: Vec::new(),
+            spellings: Vec::new(),
+        };
+        let mut by_key: HashMap<String, u32> = HashMap::new();
+        let mut add = |ev: &mut EventValues, text: &str| -> u32 {
+            let k = event_key(text);
+            let idx = *by_key.entry(k.clone()).or_insert_with(|| {
+                ev.keys.push(k);
+                ev.spellings.push(Vec::new());
+                (ev.keys.len() - 1) as u32
+            });
+            if let Some(sp) = ev.spellings.get_mut(idx as usize) {
+                if sp.len() < 5 && !sp.iter().any(|x| x == text) {
+                    sp.push(text.to_string());
+                }
+            }
+            idx
+        };
+        let level_keys: Vec<u32> = c
+            .levels()
+            .unwrap_or(&[])
+            .to_vec()
+            .iter()
+            .map(|l| add(&mut ev, l))
+            .collect();
+        let mut by_bits: HashMap<u64, u32> = HashMap::new();
+        for i in 0..n {
+            let key = match c.cell(i) {
+                Cell::Missing => continue,
+                Cell::Number(x) | Cell::Date(x) => match by_bits.get(&x.to_bits()) {
+                    Some(k) => *k,
+                    None => {
+                        let k = add(&mut ev, &format_number(x));
+                        by_bits.insert(x.to_bits(), k);
+                        k
+                    }
+                },
+                Cell::Invalid(t) => add(&mut ev, t),
+                Cell::Text(_) | Cell::Bool(_) => {
+                    match c.level_code(i).and_then(|k| level_keys.get(k)) {
+                        Some(k) => *k,
+                        None => continue,
+                    }
+                }
+            };
+            if let Some(slot) = ev.row_key.get_mut(i) {
+                *slot = key;
+            }
+        }
+        ev
+    }
+
+    fn key_of(&self, i: usize) -> Option<usize> {
+        self.row_key
+            .get(i)
+            .filter(|k| **k != u32::MAX)
+            .map(|k| *k as usize)
     }
 }
 
@@ -350,23 +416,24 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
 
     // Event.
     let event_col = get(table, &ep.event, "event")?;
-    let (meaning, display) = event_coding(event_col, ep, &rows, &mut warnings)?;
+    let ev = EventValues::new(event_col);
+    let meaning = event_coding(event_col, &ev, ep, &rows, &mut warnings)?;
     let mut status = vec![false; n];
     for (i, st) in status.iter_mut().enumerate() {
-        match event_text(event_col, i) {
+        match ev.key_of(i) {
             None => rows.exclude(i, Some(event_col.name()), "missing event status".into()),
-            Some(t) => match meaning.get(&event_key(&t)) {
+            Some(k) => match meaning.get(k).copied().flatten() {
                 Some(EventMeaning::Event) => *st = true,
                 Some(EventMeaning::Censored) => {}
                 Some(EventMeaning::Exclude) => rows.exclude(
                     i,
                     Some(event_col.name()),
-                    format!("event value '{t}' set to be left out"),
+                    format!("event value '{}' set to be left out", event_col.text(i)),
                 ),
                 None => rows.exclude(
                     i,
                     Some(event_col.name()),
-                    format!("event value '{t}' not mapped"),
+                    format!("event value '{}' not mapped", event_col.text(i)),
                 ),
             },
         }
@@ -509,7 +576,7 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
             row_list(&zeros)
         ));
     }
-    let event_coding = coding_sentence(event_col, &meaning, &display, &kept);
+    let event_coding = coding_sentence(&ev, &meaning, &kept);
     let pick_factor = |f: Option<FactorRaw>| {
         f.map(|f| {
             let (levels, codes) =
@@ -588,15 +655,17 @@ fn compact_levels(levels: &[String], codes: Vec<usize>) -> (Vec<String>, Vec<usi
     (out, codes)
 }
 
-type Meaning = HashMap<String, EventMeaning>;
+/// Meaning of each distinct event value (indexed like `EventValues::keys`).
+type Meaning = Vec<Option<EventMeaning>>;
 
 /// Decides what each value of the event column means.
 fn event_coding(
     c: &Column,
+    ev: &EventValues,
     ep: &crate::spec::EndpointSpec,
     rows: &Rows,
     warnings: &mut Vec<String>,
-) -> Result<(Meaning, HashMap<String, Vec<String>>), PrepareError> {
+) -> Result<Meaning, PrepareError> {
     if c.kind() == ColumnType::Date {
         return Err(PrepareError::new(PrepareErrorKind::WrongType {
             column: c.name().to_string(),
@@ -604,42 +673,26 @@ fn event_coding(
             found: found_words(c),
         }));
     }
-    // Distinct values (by key) with their spellings and counts, over rows still in.
-    let mut order: Vec<String> = Vec::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut spell: HashMap<String, Vec<String>> = HashMap::new();
+    // Row counts per value over rows still in; values seen only in excluded rows
+    // still get a meaning (with count 0).
+    let mut count = vec![0usize; ev.keys.len()];
     for i in 0..c.len() {
-        if !rows.kept(i) {
-            continue;
-        }
-        if let Some(t) = event_text(c, i) {
-            let k = event_key(&t);
-            let e = counts.entry(k.clone()).or_insert_with(|| {
-                order.push(k.clone());
-                0
-            });
-            *e += 1;
-            let sp = spell.entry(k).or_default();
-            if !sp.contains(&t) && sp.len() < 5 {
-                sp.push(t);
+        if rows.kept(i) {
+            if let Some(k) = ev.key_of(i) {
+                count[k] += 1;
             }
         }
     }
-    // Values of rows already excluded still need a meaning for display; collect keys too.
-    for i in 0..c.len() {
-        if let Some(t) = event_text(c, i) {
-            let k = event_key(&t);
-            if !counts.contains_key(&k) {
-                counts.insert(k.clone(), 0);
-                order.push(k.clone());
-                spell.entry(k).or_default().push(t);
-            }
-        }
-        if order.len() > 1000 {
-            break;
-        }
-    }
-    let mut meaning: Meaning = HashMap::new();
+    let order: Vec<String> = ev.keys.clone();
+    let counts: HashMap<String, usize> =
+        ev.keys.iter().cloned().zip(count.iter().copied()).collect();
+    let spell: HashMap<String, Vec<String>> = ev
+        .keys
+        .iter()
+        .cloned()
+        .zip(ev.spellings.iter().cloned())
+        .collect();
+    let mut meaning: HashMap<String, EventMeaning> = HashMap::new();
     let explicit = ep.event_values.is_some() || !ep.event_map.is_empty();
     if explicit {
         let map: BTreeMap<String, EventMeaning> = ep
@@ -673,7 +726,7 @@ fn event_coding(
                 meaning.insert(k.clone(), m);
             }
         }
-        return Ok((meaning, spell));
+        return Ok(ev.keys.iter().map(|k| meaning.get(k).copied()).collect());
     }
     // Guess. Numbers: 0/1 (1 = event) or R's 1/2 (2 = event).
     let nums: Vec<f64> = order.iter().filter_map(|k| k.parse::<f64>().ok()).collect();
@@ -738,40 +791,38 @@ fn event_coding(
             c.name()
         ));
     }
-    Ok((meaning, spell))
+    Ok(ev.keys.iter().map(|k| meaning.get(k).copied()).collect())
 }
 
-fn coding_sentence(
-    c: &Column,
-    meaning: &Meaning,
-    spell: &HashMap<String, Vec<String>>,
-    kept: &[usize],
-) -> String {
+fn coding_sentence(ev: &EventValues, meaning: &Meaning, kept: &[usize]) -> String {
+    let mut count = vec![0usize; ev.keys.len()];
+    for &i in kept {
+        if let Some(k) = ev.key_of(i) {
+            count[k] += 1;
+        }
+    }
     let mut n_event = 0usize;
     let mut n_cens = 0usize;
     let mut ev_sp: Vec<String> = Vec::new();
     let mut ce_sp: Vec<String> = Vec::new();
-    let mut seen: HashMap<String, ()> = HashMap::new();
-    for &i in kept {
-        let Some(t) = event_text(c, i) else { continue };
-        let k = event_key(&t);
-        let m = meaning.get(&k).copied();
-        match m {
-            Some(EventMeaning::Event) => n_event += 1,
-            Some(EventMeaning::Censored) => n_cens += 1,
-            _ => continue,
+    for (k, &n) in count.iter().enumerate() {
+        if n == 0 {
+            continue;
         }
-        if seen.insert(k.clone(), ()).is_none() {
-            let sp = spell.get(&k).cloned().unwrap_or_else(|| vec![t.clone()]);
-            let target = if m == Some(EventMeaning::Event) {
+        let target = match meaning.get(k).copied().flatten() {
+            Some(EventMeaning::Event) => {
+                n_event += n;
                 &mut ev_sp
-            } else {
+            }
+            Some(EventMeaning::Censored) => {
+                n_cens += n;
                 &mut ce_sp
-            };
-            for s in sp {
-                if !target.contains(&s) {
-                    target.push(s);
-                }
+            }
+            _ => continue,
+        };
+        for sp in ev.spellings.get(k).into_iter().flatten() {
+            if !target.contains(sp) {
+                target.push(sp.clone());
             }
         }
     }

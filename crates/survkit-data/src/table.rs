@@ -339,6 +339,16 @@ impl TypeCtx<'_> {
     }
 }
 
+/// Trims blanks (any Unicode white space); quick when there are none.
+pub(crate) fn trim_cell(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        (None, _) | (_, None) => s,
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'),
+    }
+}
+
 fn parse_bool_fast(s: &str) -> Option<bool> {
     if s.len() > 5 {
         return None;
@@ -356,7 +366,7 @@ pub(crate) fn build_column(
     notes: &mut Vec<String>,
 ) -> Column {
     let n = raw.len().saturating_sub(skip);
-    let cell = |i: usize| raw.get(i + skip).trim_matches(|c: char| c.is_whitespace());
+    let cell = |i: usize| trim_cell(raw.get(i + skip));
     let mut state = vec![CellState::Ok; n];
     let mut nums = vec![f64::NAN; n];
     let (mut n_present, mut n_num, mut n_bool, mut n_df, mut n_mf, mut n_fixed) =
