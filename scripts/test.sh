@@ -2,7 +2,7 @@
 # `npm test`: everything, in the order that fails fastest.
 #   1. rustfmt check          4. cargo test (host)         7. browser tests (Chromium)
 #   2. clippy, host           5. wasm package build
-#   3. clippy, wasm32 crates  6. wasm-bindgen tests in Node
+#   3. clippy, wasm32 crates  6. wasm-bindgen tests in Node  8. CLI/wasm parity
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/wasm-env.sh
@@ -31,8 +31,12 @@ ensure_wasm_bindgen_cli
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   wasm_cargo test -p survkit-wasm
 
-step "browser tests (Chromium)"
+step "CLI and wasm parity (Node)"
 ensure_node_modules
+cargo build -p survkit-cli
+node --test tests/parity/
+
+step "browser tests (Chromium)"
 node --test --test-concurrency=1 tests/browser/
 
 step "done"
