@@ -38,6 +38,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod concordance;
+pub mod firth;
 mod sweep;
 pub mod zph;
 
@@ -119,8 +120,8 @@ pub struct CoxOptions {
     /// Convergence tolerance on the relative change of the log partial likelihood (1e-9).
     #[serde(default = "default_eps")]
     pub eps: f64,
-    /// Firth's penalized likelihood (Heinze & Schemper 2002). Not implemented yet:
-    /// requesting it returns [`Error::InvalidOption`].
+    /// Firth's penalized likelihood (Heinze & Schemper 2002) is fitted by
+    /// [`firth::firth`]; [`fit`] returns [`Error::InvalidOption`] when this is set.
     #[serde(default)]
     pub firth: bool,
 }
@@ -456,7 +457,8 @@ fn select_columns(
 pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
     if opts.firth {
         return Err(Error::InvalidOption(
-            "Firth's penalized likelihood is not available yet".into(),
+            "fit() is the ordinary partial likelihood; use cox::firth::firth for Firth's correction"
+                .into(),
         ));
     }
     if !(opts.eps > 0.0 && opts.eps < 1.0) {

@@ -91,7 +91,20 @@ impl Sorted {
 
     /// One sweep: log partial likelihood, score and information at `beta`.
     /// When `record` is given, the per-event-time quantities for residuals are stored.
-    pub fn eval(&self, beta: &[f64], ties: Ties, mut record: Option<&mut Vec<EventTime>>) -> Eval {
+    pub fn eval(&self, beta: &[f64], ties: Ties, record: Option<&mut Vec<EventTime>>) -> Eval {
+        self.eval_full(beta, ties, record, false).0
+    }
+
+    /// As [`Sorted::eval`]; with `third`, also the derivatives of the information matrix,
+    /// `dimat[r * p * p + a * p + b] = ∂I_ab/∂β_r`, from third-moment risk-set sums
+    /// (needed by Firth's correction).
+    pub fn eval_full(
+        &self,
+        beta: &[f64],
+        ties: Ties,
+        mut record: Option<&mut Vec<EventTime>>,
+        third: bool,
+    ) -> (Eval, Option<Vec<f64>>) {
         let p = self.p;
         let eta = self.shifted_eta(beta);
         let r: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
@@ -104,10 +117,16 @@ impl Sorted {
         let mut d2 = vec![0.0; p * p];
         let mut a = vec![0.0; p];
         let mut xb = vec![0.0; p];
+        let p3 = if third { p * p * p } else { 0 };
+        let mut s3 = vec![0.0; p3];
+        let mut d3 = vec![0.0; p3];
+        let mut dimat = vec![0.0; p3];
+        let mut bfull = vec![0.0; if third { p * p } else { 0 }];
         for &(sb, se) in &self.strata_ranges {
             let mut s0 = 0.0;
             s1.iter_mut().for_each(|v| *v = 0.0);
             s2.iter_mut().for_each(|v| *v = 0.0);
+            s3.iter_mut().for_each(|v| *v = 0.0);
             let mut at_risk: usize = 0;
             let mut sp = sb;
             let mut k = sb;
@@ -130,6 +149,9 @@ impl Sorted {
                                 s2[aa * p + bb] -= wr * xi[aa] * xi[bb];
                             }
                         }
+                        if third {
+                            add3(&mut s3, xi, -wr);
+                        }
                         at_risk -= 1;
                         sp += 1;
                     }
@@ -138,6 +160,7 @@ impl Sorted {
                         s0 = 0.0;
                         s1.iter_mut().for_each(|v| *v = 0.0);
                         s2.iter_mut().for_each(|v| *v = 0.0);
+                        s3.iter_mut().for_each(|v| *v = 0.0);
                     }
                 }
                 // Join: everyone whose stop time is t.
@@ -146,6 +169,7 @@ impl Sorted {
                 let mut wd = 0.0;
                 d1.iter_mut().for_each(|v| *v = 0.0);
                 d2.iter_mut().for_each(|v| *v = 0.0);
+                d3.iter_mut().for_each(|v| *v = 0.0);
                 for &i in &self.by_stop[k..kend] {
                     let w = self.weight[i];
                     let wr = w * r[i];
@@ -158,6 +182,12 @@ impl Sorted {
                         }
                     }
                     at_risk += 1;
+                    if third {
+                        add3(&mut s3, xi, wr);
+                        if self.status[i] {
+                            add3(&mut d3, xi, wr);
+                        }
+                    }
                     if self.status[i] {
                         nd += 1;
                         wd += w;
@@ -208,6 +238,32 @@ impl Sorted {
                                 }
                             }
                         }
+                        if third {
+                            // ∂/∂β_r of B/den − a aᵀ/den², with ∂den = a, ∂a = B, ∂B = C.
+                            for aa in 0..p {
+                                for bb in 0..p {
+                                    let (hi, lo) = if aa >= bb { (aa, bb) } else { (bb, aa) };
+                                    bfull[aa * p + bb] = s2[hi * p + lo] - frac * d2[hi * p + lo];
+                                }
+                            }
+                            let d2_ = den * den;
+                            let d3_ = d2_ * den;
+                            for r in 0..p {
+                                for aa in 0..p {
+                                    for bb in 0..=aa {
+                                        let c = s3[(r * p + aa) * p + bb]
+                                            - frac * d3[(r * p + aa) * p + bb];
+                                        let v = c / den
+                                            - bfull[aa * p + bb] * a[r] / d2_
+                                            - (bfull[aa * p + r] * a[bb]
+                                                + a[aa] * bfull[bb * p + r])
+                                                / d2_
+                                            + 2.0 * a[aa] * a[bb] * a[r] / d3_;
+                                        dimat[(r * p + aa) * p + bb] += wstep * v;
+                                    }
+                                }
+                            }
+                        }
                         if let Some(rc) = rec.as_mut() {
                             let dl = wstep / den;
                             rc.haz += dl;
@@ -236,6 +292,31 @@ impl Sorted {
                 imat[bb * p + aa] = imat[aa * p + bb];
             }
         }
-        Eval { loglik, u, imat }
+        let dimat = third.then(|| {
+            for r in 0..p {
+                for aa in 0..p {
+                    for bb in 0..aa {
+                        dimat[(r * p + bb) * p + aa] = dimat[(r * p + aa) * p + bb];
+                    }
+                }
+            }
+            dimat
+        });
+        (Eval { loglik, u, imat }, dimat)
+    }
+}
+
+/// Adds `w · x_r x_a x_b` to the third-moment sums (full cube; symmetric).
+fn add3(s3: &mut [f64], xi: &[f64], w: f64) {
+    let p = xi.len();
+    for r in 0..p {
+        let wr = w * xi[r];
+        for aa in 0..p {
+            let wra = wr * xi[aa];
+            let row = &mut s3[(r * p + aa) * p..(r * p + aa + 1) * p];
+            for (bb, v) in row.iter_mut().enumerate() {
+                *v += wra * xi[bb];
+            }
+        }
     }
 }
