@@ -241,6 +241,7 @@ pub(crate) fn split(
     text: &str,
     opts: &ImportOptions,
     notes: &mut Vec<String>,
+    progress: &mut dyn FnMut(f64),
 ) -> Result<RawTable, ImportError> {
     // Old Mac files end lines with CR only; the csv reader counts lines by LF.
     let text: Cow<'_, str> = if !text.contains('\n') && text.contains('\r') {
@@ -356,6 +357,9 @@ pub(crate) fn split(
             }
         }
         rows.push(row_u32);
+        if rows.len() % 65_536 == 0 {
+            progress(0.6 * scan_pos as f64 / bytes.len().max(1) as f64);
+        }
     }
     if blank_records > 0 {
         notes.push(format!("{blank_records} empty row(s) skipped"));

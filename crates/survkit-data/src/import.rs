@@ -48,6 +48,20 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 /// assert_eq!(table.column("age").unwrap().n_missing(), 1);
 /// ```
 pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table, ImportError> {
+    import_with_progress(bytes, file_name, opts, &mut |_| {})
+}
+
+/// [`import`], calling `progress` now and then with the fraction done (0 to 1), so a
+/// Web Worker can post progress messages while a large file is read.
+///
+/// # Errors
+/// As [`import`].
+pub fn import_with_progress(
+    bytes: &[u8],
+    file_name: &str,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Table, ImportError> {
     let limit = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
     if bytes.len() > limit {
         return Err(ImportError::new(ImportErrorKind::TooLarge {
@@ -98,7 +112,15 @@ pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Tab
             missing_tokens: opts.missing.clone(),
             notes,
         };
-        return finish(data.columns, data.rows, source, opts, DateOrder::DayFirst);
+        progress(0.6);
+        return finish(
+            data.columns,
+            data.rows,
+            source,
+            opts,
+            DateOrder::DayFirst,
+            progress,
+        );
     }
     if matches!(ext.as_str(), "xlsx" | "xls" | "ods" | "xlsb") {
         notes.push(format!(
@@ -107,7 +129,7 @@ pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Tab
     }
     let (text, encoding) = decode(bytes, opts, &mut notes)?;
     check_text(&text)?;
-    let raw = split(&text, opts, &mut notes)?;
+    let raw = split(&text, opts, &mut notes, progress)?;
     drop(text);
     let decimal = match opts.decimal {
         Some(',') => b',',
@@ -154,7 +176,7 @@ pub fn import(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Tab
         missing_tokens: opts.missing.clone(),
         notes,
     };
-    finish(raw.columns, raw.rows, source, opts, default_order)
+    finish(raw.columns, raw.rows, source, opts, default_order, progress)
 }
 
 fn finish(
@@ -163,6 +185,7 @@ fn finish(
     mut source: SourceInfo,
     opts: &ImportOptions,
     default_order: DateOrder,
+    progress: &mut dyn FnMut(f64),
 ) -> Result<Table, ImportError> {
     if columns.is_empty() || rows.is_empty() {
         return Err(ImportError::new(ImportErrorKind::Empty));
@@ -232,7 +255,8 @@ fn finish(
             ));
         }
     }
-    let mut typed = Vec::with_capacity(names.len());
+    let n_columns = names.len();
+    let mut typed = Vec::with_capacity(n_columns);
     for (name, raw) in names.into_iter().zip(raws) {
         let forced = opts
             .column_types
@@ -248,6 +272,7 @@ fn finish(
             &mut source.notes,
         ));
         // `raw` is freed here, one column at a time.
+        progress(0.6 + 0.4 * typed.len() as f64 / n_columns as f64);
     }
     let row_numbers = rows[skip..].to_vec();
     Ok(Table {

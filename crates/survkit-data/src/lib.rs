@@ -40,7 +40,7 @@ mod table;
 mod values;
 
 pub use error::{ImportError, ImportErrorKind, PrepareError, PrepareErrorKind};
-pub use import::import;
+pub use import::{import, import_with_progress};
 pub use options::{
     default_missing_tokens, ColumnType, DateOrder, ImportOptions, DEFAULT_MAX_BYTES,
 };

@@ -316,3 +316,19 @@ fn summary_serialises() {
     assert_eq!(json["preview"][0]["cells"][4], "2009-03-12");
     assert_eq!(json["preview"][0]["row"], 2);
 }
+
+#[test]
+fn progress_is_reported_up_to_one() {
+    let mut seen = Vec::new();
+    let t = survkit_data::import_with_progress(
+        &fixture("clean.csv"),
+        "clean.csv",
+        &ImportOptions::default(),
+        &mut |f| seen.push(f),
+    )
+    .unwrap();
+    assert_eq!(t.n_rows(), 12);
+    assert_eq!(seen.len(), 6);
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(*seen.last().unwrap(), 1.0);
+}
