@@ -50,7 +50,9 @@ pub struct CoxOptions {
     pub robust: bool,
     /// Test proportional hazards (`cox.zph`, km transform).
     pub zph: bool,
-    /// Firth's penalized likelihood (not available yet: a warning says so).
+    /// Also fit every model by Firth's penalized likelihood (Heinze & Schemper 2002),
+    /// with profile penalized likelihood confidence intervals: the remedy for monotone
+    /// likelihood in small series.
     pub firth: bool,
     /// Add to the multivariable model every candidate whose univariable
     /// likelihood-ratio p is below this threshold.
@@ -166,8 +168,29 @@ pub struct CoxModelReport {
     /// A label such as "exploratory (backward elimination)".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The same model by Firth's penalized likelihood, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firth: Option<FirthReport>,
     /// Caveats about this model.
     pub warnings: Vec<Warning>,
+}
+
+/// A model fitted by Firth's penalized likelihood.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirthReport {
+    /// In words, for tables and methods text.
+    pub method: String,
+    /// Terms: penalized coefficient, Wald SE, hazard ratio with profile penalized
+    /// likelihood limits, penalized likelihood-ratio p (`z` is not given).
+    pub terms: Vec<Term>,
+    /// Penalized log-likelihood at β = 0 and at the estimate.
+    pub loglik: [f64; 2],
+    /// Penalized likelihood-ratio test.
+    pub likelihood_ratio: ChiSquareTest,
+    /// Newton–Raphson iterations.
+    pub iterations: usize,
+    /// Whether the iteration converged.
+    pub converged: bool,
 }
 
 /// Proportional-hazards test of one term.
@@ -223,6 +246,9 @@ pub struct UnivariableModel {
     pub terms: Vec<Term>,
     /// Likelihood-ratio p of the covariate as a whole.
     pub p: f64,
+    /// The same model by Firth's penalized likelihood, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firth: Option<FirthReport>,
     /// Caveats about this model.
     pub warnings: Vec<Warning>,
 }
@@ -567,6 +593,58 @@ fn fit_model(
             ));
         }
     }
+    let firth = if opts.firth {
+        match cox::firth::firth(&md.data(), &copts, opts.conf_level) {
+            Ok(ff) => {
+                if !ff.converged {
+                    warnings.push(Warning::new(
+                        "not-converged",
+                        "The Firth-penalized model did not converge; its estimates are not reliable.",
+                        Some(format!("{context}.firth")),
+                    ));
+                }
+                Some(FirthReport {
+                    method: format!(
+                        "Firth's penalized partial likelihood (Heinze & Schemper 2002); {:.0}% profile penalized likelihood confidence intervals and likelihood-ratio p-values",
+                        opts.conf_level * 100.0
+                    ),
+                    terms: md
+                        .design
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| Term {
+                            variable: c.variable.clone(),
+                            level: c.level.clone(),
+                            reference: c.reference.clone(),
+                            coef: finite(ff.coef[j]),
+                            se: finite(ff.se[j]),
+                            robust_se: None,
+                            hazard_ratio: finite(ff.coef[j].exp()),
+                            lower: ff.lower[j].map(f64::exp).and_then(finite),
+                            upper: ff.upper[j].map(f64::exp).and_then(finite),
+                            z: None,
+                            p: finite(ff.p[j]),
+                        })
+                        .collect(),
+                    loglik: ff.loglik,
+                    likelihood_ratio: ff.likelihood_ratio,
+                    iterations: ff.iterations,
+                    converged: ff.converged,
+                })
+            }
+            Err(e) => {
+                warnings.push(Warning::new(
+                    "firth-failed",
+                    format!("Firth's penalized model could not be fitted: {e}"),
+                    Some(context.to_string()),
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let report = CoxModelReport {
         ties: opts.ties,
         variables: md.design.variables.clone(),
@@ -591,6 +669,7 @@ fn fit_model(
         robust,
         zph,
         label: None,
+        firth,
         warnings,
     };
     Ok((md, f, report))
@@ -615,13 +694,6 @@ impl CoxOptions {
 /// events does not fail the section: it is reported as a warning.
 pub fn cox_section(p: &Prepared, opts: &CoxOptions) -> Result<CoxSection, Error> {
     let mut section = CoxSection::default();
-    if opts.firth {
-        section.warnings.push(Warning::new(
-            "firth-unavailable",
-            "Firth's penalized likelihood is not available yet; the ordinary partial likelihood was used.",
-            Some("cox".into()),
-        ));
-    }
     let candidates: Vec<String> = if opts.univariable.is_empty() {
         opts.covariates.clone()
     } else {
@@ -643,6 +715,7 @@ pub fn cox_section(p: &Prepared, opts: &CoxOptions) -> Result<CoxSection, Error>
                     events: r.events,
                     terms: r.terms,
                     p: r.tests.likelihood_ratio.p,
+                    firth: r.firth,
                     warnings: r.warnings,
                 });
             }
@@ -702,6 +775,7 @@ fn backward(
     let mut steps = Vec::new();
     let plain = CoxOptions {
         zph: false,
+        firth: false,
         ..opts.clone()
     };
     let (_, mut cur_fit, _) = fit_model(&sub, &current, &plain, "cox.backward")?;
@@ -917,6 +991,26 @@ fn model_text(m: &CoxModelReport, title: &str) -> String {
         m.concordance.estimate,
         m.concordance.se
     ));
+    if let Some(fr) = &m.firth {
+        out.push_str("Firth's penalized likelihood (profile likelihood 95% CI)\n");
+        let mut rows = vec![[
+            "Term".to_string(),
+            String::new(),
+            String::new(),
+            "HR (95% CI)".to_string(),
+            "P".to_string(),
+        ]];
+        for t in &fr.terms {
+            rows.push([
+                term_label(t),
+                String::new(),
+                String::new(),
+                hr_text(t),
+                t.p.map_or("-".into(), fmt_p),
+            ]);
+        }
+        out.push_str(&table(&rows));
+    }
     if !m.excluded.is_empty() {
         out.push_str(&format!(
             "{} row(s) left out for missing covariates\n",
@@ -1332,10 +1426,17 @@ mod tests {
             &p,
             &CoxOptions {
                 covariates: vec!["group".into(), "x".into(), "x2".into()],
+                firth: true,
                 ..Default::default()
             },
         )
         .unwrap();
+        // Firth's model gives a finite hazard ratio with profile limits.
+        let fr = s.cox.as_ref().unwrap().firth.as_ref().unwrap();
+        assert!(fr.terms[0].hazard_ratio.unwrap() > 1.0);
+        assert!(fr.terms[0].lower.is_some());
+        assert!(s.univariable[0].firth.is_some());
+        assert!(s.to_text().contains("Firth"));
         let codes: Vec<&str> = s.warnings.iter().map(|w| w.code.as_str()).collect();
         assert!(codes.contains(&"monotone-likelihood"), "{codes:?}");
         assert!(codes.contains(&"collinear-covariate"), "{codes:?}");
