@@ -870,7 +870,7 @@ fn subset(p: &Prepared, rows: &[usize]) -> Prepared {
         time: pick_f(&p.time),
         status: rows.iter().map(|&i| p.status[i]).collect(),
         entry: p.entry.as_ref().map(pick_f),
-        group: p.group.as_ref().map(factor),
+        group: None,
         strata: p.strata.as_ref().map(factor),
         covariates: p
             .covariates
@@ -1512,5 +1512,71 @@ mod tests {
         assert_eq!(opts.ties, Ties::Breslow);
         assert_eq!(opts.conf_level, 0.95);
         assert!(cox_section(&p, &opts).unwrap().backward.is_some());
+    }
+
+    #[test]
+    fn reference_level_and_ordinal_coding_are_consistent() {
+        let mut p = veteran();
+        let opts = CoxOptions {
+            covariates: vec!["celltype".into(), "karno".into()],
+            ..Default::default()
+        };
+        let by_large = cox_section(&p, &opts).unwrap().cox.unwrap();
+        if let CovariateValues::Categorical { reference, .. } = &mut p.covariates[1].values {
+            *reference = 0;
+        }
+        let by_squamous = cox_section(&p, &opts).unwrap().cox.unwrap();
+        let hr = |m: &CoxModelReport, l: &str| {
+            m.terms
+                .iter()
+                .find(|t| t.level.as_deref() == Some(l))
+                .and_then(|t| t.hazard_ratio)
+                .unwrap()
+        };
+        // adeno vs squamous = (adeno vs large) / (squamous vs large).
+        let want = hr(&by_large, "adeno") / hr(&by_large, "squamous");
+        assert!((hr(&by_squamous, "adeno") - want).abs() < 1e-8 * want);
+        assert!((hr(&by_squamous, "large") - 1.0 / hr(&by_large, "squamous")).abs() < 1e-8);
+        assert!((by_large.loglik[1] - by_squamous.loglik[1]).abs() < 1e-9);
+        assert_eq!(by_squamous.terms[0].reference.as_deref(), Some("squamous"));
+        // Ordinal coding of ECOG 0-3 is the numeric trend term.
+        let mut l = lung();
+        let ecog: Vec<Option<usize>> = match &l.covariates[2].values {
+            CovariateValues::Numeric { values } => {
+                values.iter().map(|v| v.map(|x| x as usize)).collect()
+            }
+            _ => unreachable!(),
+        };
+        l.covariates.push(Covariate {
+            name: "ecog_ord".into(),
+            values: CovariateValues::Categorical {
+                levels: ["0", "1", "2", "3"].map(String::from).to_vec(),
+                reference: 0,
+                codes: ecog,
+                ordinal: true,
+            },
+        });
+        let num = cox_section(
+            &l,
+            &CoxOptions {
+                covariates: vec!["ph.ecog".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .cox
+        .unwrap();
+        let ord = cox_section(
+            &l,
+            &CoxOptions {
+                covariates: vec!["ecog_ord".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .cox
+        .unwrap();
+        assert_eq!(ord.terms.len(), 1);
+        assert!((num.terms[0].coef.unwrap() - ord.terms[0].coef.unwrap()).abs() < 1e-12);
     }
 }
