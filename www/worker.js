@@ -10,6 +10,24 @@ function reply(id, type, payload, transfer) {
   self.postMessage({ id, type, ...payload }, transfer || []);
 }
 
+/** Every figure the page shows for each endpoint; a figure that cannot be drawn
+ *  (e.g. a forest plot without a Cox model) comes back as its error message. */
+function figures(reportJson, parsed, figure) {
+  return parsed.endpoints.map((ep, i) => {
+    const out = {};
+    const kinds = ['km', 'cumhaz', 'loglog'];
+    if (ep.cox) kinds.push('forest');
+    for (const kind of kinds) {
+      try {
+        out[kind] = { svg: wasm.figure_svg(reportJson, JSON.stringify({ ...(figure || {}), kind, endpoint: i })) };
+      } catch (err) {
+        out[kind] = { error: err && err.message ? err.message : String(err) };
+      }
+    }
+    return out;
+  });
+}
+
 self.onmessage = async (event) => {
   const msg = event.data;
   const { id, type } = msg;
@@ -30,14 +48,23 @@ self.onmessage = async (event) => {
         });
         break;
       }
+      case 'values': {
+        if (!session) throw new Error('No file is loaded yet.');
+        reply(id, 'values', { values: JSON.parse(session.values(msg.column, 50)) });
+        break;
+      }
       case 'analyze': {
         if (!session) throw new Error('No file is loaded yet.');
+        reply(id, 'progress', { message: 'Computing the estimates…' });
         const report = session.analyze(JSON.stringify(msg.spec));
-        const figures = {};
         const parsed = JSON.parse(report);
-        figures.km = parsed.endpoints.map((_, i) =>
-          wasm.figure_svg(report, JSON.stringify({ kind: 'km', endpoint: i, ...(msg.figure || {}) })));
-        reply(id, 'report', { report: parsed, reportJson: report, tables: JSON.parse(wasm.tables(report)), figures });
+        reply(id, 'progress', { message: 'Drawing the figures…' });
+        reply(id, 'report', {
+          report: parsed,
+          reportJson: report,
+          tables: JSON.parse(wasm.tables(report)),
+          figures: figures(report, parsed, msg.figure),
+        });
         break;
       }
       case 'figure': {
@@ -50,6 +77,12 @@ self.onmessage = async (event) => {
         }
         break;
       }
+      case 'table-text':
+        reply(id, 'table-text', { text: wasm.table_text(msg.reportJson, msg.table, msg.format) });
+        break;
+      case 'r-script':
+        reply(id, 'r-script', { text: wasm.r_script(msg.reportJson, msg.fileName) });
+        break;
       case 'presets':
         reply(id, 'presets', { presets: JSON.parse(wasm.presets()) });
         break;

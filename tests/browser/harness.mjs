@@ -14,7 +14,7 @@ export const SHOTS = join(ROOT, 'target', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /** Starts the server and the browser; returns helpers and a close() function. */
-export async function open({ dir = 'www' } = {}) {
+export async function open({ dir = 'www', contextOptions = {} } = {}) {
   const server = await serve(join(ROOT, dir), 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const profile = mkdtempSync(join(tmpdir(), 'survkit-chromium-'));
@@ -23,6 +23,7 @@ export async function open({ dir = 'www' } = {}) {
     executablePath: CHROMIUM,
     headless: true,
     acceptDownloads: true,
+    ...contextOptions,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
@@ -69,4 +70,17 @@ export async function dropFile(page, selector, name, bytes, type = 'text/csv') {
 export async function tableCells(page, id) {
   return page.$$eval(`table[data-table="${id}"] tbody tr`, (rows) =>
     rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+}
+
+/** Clicks `selector` and returns the download it starts: {name, bytes}. */
+export async function downloadOf(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = await dl.path();
+  const { readFileSync } = await import('node:fs');
+  return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** Waits until the newest settings have been analysed (results or an error shown). */
+export async function settled(page) {
+  await page.waitForFunction(() => document.body.dataset.busy === '0', null, { timeout: 60_000 });
 }

@@ -1,0 +1,192 @@
+// Quality of the page: accessibility (axe-core audit, keyboard-only use, visible focus),
+// dark mode and reduced motion, 360 px phones, offline use through the service worker,
+// privacy (no request leaves the page's origin during load, drop, analysis and
+// export), and screenshots of the main states for a reviewer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, dropFile, tableCells, downloadOf, settled, ROOT } from './harness.mjs';
+
+const veteran = readFileSync(join(ROOT, 'tests/data/veteran.csv'));
+
+test('axe-core finds no serious or critical violations (empty, results, error states)', async () => {
+  // CSP is bypassed in this context only, so that axe's source can be injected.
+  const h = await open({ contextOptions: { bypassCSP: true } });
+  try {
+    const { page } = h;
+    const axe = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    const audit = async (state) => {
+      await page.addScriptTag({ content: axe });
+      const res = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      });
+      const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad, [], `${state}: ${JSON.stringify(bad, null, 1)}`);
+    };
+    await page.goto(`${h.origin}/?empty`);
+    await page.waitForSelector('#example-name option');
+    await audit('empty');
+    await page.goto(`${h.origin}/`);
+    await page.waitForSelector('table[data-table="medians"]');
+    await settled(page);
+    // Open every disclosure so that its content is audited too.
+    await page.$$eval('details', (ds) => ds.forEach((d) => (d.open = true)));
+    await audit('results');
+    for (const scheme of ['dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await audit(`results, ${scheme} mode`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await dropFile(page, '#drop', 'scan.csv', Buffer.from([0, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0]), 'application/octet-stream');
+    await page.waitForSelector('#error:not([hidden])');
+    await audit('error');
+  } finally {
+    await h.close();
+  }
+});
+
+test('keyboard only: every control is reachable with Tab and shows a visible focus ring', async () => {
+  const h = await open();
+  try {
+    const { page } = h;
+    await page.goto(`${h.origin}/`);
+    await page.waitForSelector('table[data-table="medians"]');
+    await settled(page);
+    const seen = new Set();
+    let noRing = [];
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press('Tab');
+      const info = await page.evaluate(() => {
+        const a = document.activeElement;
+        if (!a || a === document.body) return null;
+        const s = getComputedStyle(a);
+        const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+        return { id: a.id || a.getAttribute('data-export') || a.getAttribute('data-copy') || a.textContent.trim().slice(0, 30), tag: a.tagName, ring };
+      });
+      if (!info) continue;
+      if (!info.ring) noRing.push(info);
+      seen.add(info.id);
+      if (info.id === 'r-script') break;
+    }
+    for (const id of ['file', 'example', 'group-col', 'preset', 'conf-type', 'times', 'fig-ci', 'fig-width', 'save-spec', 'r-script']) {
+      assert.ok(seen.has(id), `#${id} reachable with Tab (saw ${[...seen].slice(0, 40).join(', ')})`);
+    }
+    assert.deepEqual(noRing, [], 'every focused control shows a focus ring');
+    // Keyboard can change an option and the results follow.
+    await page.focus('#conf-type');
+    await page.keyboard.press('ArrowDown');
+    await settled(page);
+    assert.match(await page.textContent('#conventions'), /log-log/);
+    // Results controls are reachable too (tables are scrollable regions, export buttons).
+    await page.focus('[data-figure="km"] [data-export="svg"]');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.export), 'png');
+  } finally {
+    await h.close();
+  }
+});
+
+test('usable at 360 px: no horizontal scrolling of the page; dark mode and reduced motion respected', async () => {
+  const h = await open({ contextOptions: { viewport: { width: 360, height: 740 }, colorScheme: 'dark', reducedMotion: 'reduce' } });
+  try {
+    const { page } = h;
+    await page.goto(`${h.origin}/`);
+    await page.waitForSelector('table[data-table="medians"]');
+    await settled(page);
+    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: window.innerWidth }));
+    assert.ok(widths.doc <= widths.view && widths.body <= widths.view, `no horizontal scroll: ${JSON.stringify(widths)}`);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(13, 17, 23)', 'dark background in dark mode');
+    // The figure stays on white paper in dark mode.
+    const svgBg = await page.$eval('#km-svg svg', (s) => getComputedStyle(s).backgroundColor);
+    assert.equal(svgBg, 'rgb(255, 255, 255)');
+    const transition = await page.$eval('button', (b) => getComputedStyle(b).transitionDuration);
+    assert.match(transition, /^0s/);
+    await h.shot('20-phone-360-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await h.shot('21-phone-360-light');
+  } finally {
+    await h.close();
+  }
+});
+
+test('works offline once loaded (service worker), and a dropped file is analysed offline', async () => {
+  const h = await open();
+  try {
+    const { page, context } = h;
+    await page.goto(`${h.origin}/`);
+    await page.waitForSelector('table[data-table="medians"]');
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Reload once so that the service worker controls the page and caches everything.
+    await page.reload();
+    await page.waitForSelector('table[data-table="medians"]');
+    assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'page controlled by the service worker');
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('table[data-table="medians"]', { timeout: 30_000 });
+    await dropFile(page, '#drop', 'veteran.csv', veteran);
+    await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('veteran.csv'));
+    await page.selectOption('#group-col', 'trt');
+    await settled(page);
+    const med = await tableCells(page, 'medians');
+    assert.equal(med.length, 2);
+    await context.setOffline(false);
+  } finally {
+    await h.close();
+  }
+});
+
+test('privacy: load, drop, analysis and every export request nothing but the page’s own files', async () => {
+  const h = await open();
+  try {
+    const { page } = h;
+    await page.goto(`${h.origin}/`);
+    await page.waitForSelector('table[data-table="medians"]');
+    await dropFile(page, '#drop', 'veteran.csv', veteran);
+    await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('veteran.csv'));
+    await page.selectOption('#group-col', 'trt');
+    await settled(page);
+    const cov = await page.$$eval('#covariates input', (is) => is.findIndex((i) => i.value === 'age'));
+    await page.check(`#cov-${cov}`);
+    await settled(page);
+    for (const f of ['svg', 'png', 'pdf']) await downloadOf(page, `[data-figure="km"] [data-export="${f}"]`);
+    await downloadOf(page, '[data-figure="forest"] [data-export="pdf"]');
+    await downloadOf(page, '[data-table-box="medians"] [data-download-table="csv"]');
+    await downloadOf(page, '#save-spec');
+    await downloadOf(page, '#r-script');
+    assert.deepEqual(h.foreignRequests(), []);
+    // Only static files of the site were fetched: no request carries data.
+    const own = h.requests.filter((u) => u.startsWith(h.origin)).map((u) => new URL(u).pathname);
+    for (const p of own) assert.match(p, /^\/(|\?.*|index\.html|app\.js|worker\.js|sw\.js|style\.css|build\.json|pkg\/[\w.]+|data\/[\w.]+)$/, p);
+    assert.deepEqual(h.consoleErrors, []);
+  } finally {
+    await h.close();
+  }
+});
+
+test('screenshots of the main states: empty, data loaded, results, error', async () => {
+  const h = await open();
+  try {
+    const { page } = h;
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.goto(`${h.origin}/?empty`);
+    await page.waitForSelector('#example-name option');
+    await h.shot('30-empty');
+    await dropFile(page, '#drop', 'veteran.csv', veteran);
+    await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('veteran.csv'));
+    await settled(page);
+    await page.click('#preview-box summary');
+    await page.screenshot({ path: join(ROOT, 'target/screenshots/31-data-loaded.png') });
+    await page.selectOption('#group-col', 'trt');
+    await settled(page);
+    await page.locator('#results').screenshot({ path: join(ROOT, 'target/screenshots/32-results.png') });
+    await h.shot('33-results-full');
+    await dropFile(page, '#drop', 'scan.csv', Buffer.from([0, 159, 146, 150, 0, 1, 2, 3]), 'application/octet-stream');
+    await page.waitForSelector('#error:not([hidden])');
+    await page.screenshot({ path: join(ROOT, 'target/screenshots/34-error.png') });
+  } finally {
+    await h.close();
+  }
+});
