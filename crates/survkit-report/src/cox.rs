@@ -1579,4 +1579,89 @@ mod tests {
         assert_eq!(ord.terms.len(), 1);
         assert!((num.terms[0].coef.unwrap() - ord.terms[0].coef.unwrap()).abs() < 1e-12);
     }
+
+    #[test]
+    fn cluster_and_counting_process_against_r() {
+        let e = expected();
+        let (h, rows) = read("rats");
+        let k = h.iter().position(|c| c == "sex").unwrap();
+        let sex = rows
+            .iter()
+            .map(|r| Some(usize::from(r[k] == "m")))
+            .collect();
+        let litter: Vec<usize> = col(&h, &rows, "litter")
+            .iter()
+            .map(|v| v.unwrap() as usize)
+            .collect();
+        let p = Prepared {
+            rows: (2..rows.len() + 2).collect(),
+            time: col(&h, &rows, "time")
+                .into_iter()
+                .map(Option::unwrap)
+                .collect(),
+            status: col(&h, &rows, "status")
+                .iter()
+                .map(|s| *s == Some(1.0))
+                .collect(),
+            covariates: vec![
+                numeric("rx", col(&h, &rows, "rx")),
+                categorical("sex", &["f", "m"], 0, sex),
+            ],
+            cluster: Some(Factor {
+                name: "litter".into(),
+                levels: (1..=100).map(|i| i.to_string()).collect(),
+                codes: litter.iter().map(|l| l - 1).collect(),
+            }),
+            ..Default::default()
+        };
+        let s = cox_section(
+            &p,
+            &CoxOptions {
+                covariates: vec!["rx".into(), "sex".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let m = s.cox.as_ref().unwrap();
+        assert!(m.robust);
+        check_model("rats cluster", m, &e["rats_cluster"]);
+        let rse = nums(&e["rats_cluster"]["terms"]["robust_se"]);
+        for (t, want) in m.terms.iter().zip(&rse) {
+            close("robust se", t.robust_se.unwrap(), *want);
+        }
+        // Counting-process (start, stop] data through `entry`.
+        let (h, rows) = read("heart");
+        let p = Prepared {
+            rows: (2..rows.len() + 2).collect(),
+            time: col(&h, &rows, "stop")
+                .into_iter()
+                .map(Option::unwrap)
+                .collect(),
+            entry: Some(
+                col(&h, &rows, "start")
+                    .into_iter()
+                    .map(Option::unwrap)
+                    .collect(),
+            ),
+            status: col(&h, &rows, "event")
+                .iter()
+                .map(|s| *s == Some(1.0))
+                .collect(),
+            covariates: vec![
+                numeric("age", col(&h, &rows, "age")),
+                numeric("surgery", col(&h, &rows, "surgery")),
+                numeric("transplant", col(&h, &rows, "transplant")),
+            ],
+            ..Default::default()
+        };
+        let s = cox_section(
+            &p,
+            &CoxOptions {
+                covariates: ["age", "surgery", "transplant"].map(String::from).to_vec(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        check_model("heart entry", s.cox.as_ref().unwrap(), &e["heart_entry"]);
+    }
 }

@@ -43,5 +43,10 @@ out$lung_zph <- {
 }
 # Stratified by institution-free grouping: ph.ecog strata with age and sex.
 out$lung_strata <- model(coxph(Surv(time, status) ~ age + sexf + strata(ph.ecog), lung))
+rats <- rd("rats")
+rats$sexf <- factor(rats$sex, levels = c("f", "m"))
+out$rats_cluster <- model(coxph(Surv(time, status) ~ rx + sexf, rats, cluster = litter))
+heart <- rd("heart")
+out$heart_entry <- model(coxph(Surv(start, stop, event) ~ age + surgery + transplant, heart))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null"),
            "crates/survkit-core/tests/fixtures/cox_report.json")
