@@ -66,7 +66,11 @@ fn monotone_likelihood_is_flagged() {
     assert!(f.coef[0].is_finite() && f.coef[0] > 5.0);
     // A well-behaved fit raises no such flag.
     let x2 = [1.0, 0.0, 1.0, 0.0, 1.0, 0.0];
-    let g = fit(&CoxData::new(&stop, &status, &x2, 1), &CoxOptions::default()).unwrap();
+    let g = fit(
+        &CoxData::new(&stop, &status, &x2, 1),
+        &CoxOptions::default(),
+    )
+    .unwrap();
     assert!(g.caveats.is_empty(), "{:?}", g.caveats);
 }
 
@@ -95,11 +99,20 @@ fn bad_inputs_are_errors_not_panics() {
     let o = CoxOptions::default();
     let e = fit(&CoxData::new(&[1.0, 2.0], &[true], &[0.0, 1.0], 1), &o);
     assert!(matches!(e, Err(Error::LengthMismatch { .. })));
-    let e = fit(&CoxData::new(&[1.0, f64::NAN], &[true, true], &[0.0, 1.0], 1), &o);
+    let e = fit(
+        &CoxData::new(&[1.0, f64::NAN], &[true, true], &[0.0, 1.0], 1),
+        &o,
+    );
     assert!(matches!(e, Err(Error::InvalidValue { .. })));
-    let e = fit(&CoxData::new(&[1.0, 2.0], &[true, true], &[0.0, f64::INFINITY], 1), &o);
+    let e = fit(
+        &CoxData::new(&[1.0, 2.0], &[true, true], &[0.0, f64::INFINITY], 1),
+        &o,
+    );
     assert!(matches!(e, Err(Error::InvalidValue { .. })));
-    let e = fit(&CoxData::new(&[1.0, 2.0], &[false, false], &[0.0, 1.0], 1), &o);
+    let e = fit(
+        &CoxData::new(&[1.0, 2.0], &[false, false], &[0.0, 1.0], 1),
+        &o,
+    );
     assert!(matches!(e, Err(Error::NoData(_))));
     let e = fit(&CoxData::new(&[], &[], &[], 1), &o);
     assert!(matches!(e, Err(Error::NoData(_))));
@@ -128,7 +141,9 @@ fn lungish() -> (Vec<f64>, Vec<bool>, Vec<f64>, usize) {
     let mut x = vec![0.0; 2 * n];
     let mut s: u64 = 12345;
     for i in 0..n {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let u = (s >> 33) as f64 / (1u64 << 31) as f64;
         stop.push((1.0 + 30.0 * u).floor());
         status.push((s >> 20) % 3 != 0);
@@ -151,7 +166,11 @@ fn row_permutation_and_rescaling() {
         x2[k] = x[i];
         x2[n + k] = x[n + i];
     }
-    let p = fit(&CoxData::new(&stop2, &status2, &x2, 2), &CoxOptions::default()).unwrap();
+    let p = fit(
+        &CoxData::new(&stop2, &status2, &x2, 2),
+        &CoxOptions::default(),
+    )
+    .unwrap();
     for j in 0..2 {
         assert!((base.coef[j] - p.coef[j]).abs() < 1e-10);
         assert!((base.se[j] - p.se[j]).abs() < 1e-10);
@@ -160,7 +179,11 @@ fn row_permutation_and_rescaling() {
     // Measure the first covariate in tenths: the coefficient per unit shrinks tenfold.
     let mut x3 = x.clone();
     x3[..n].iter_mut().for_each(|v| *v *= 10.0);
-    let r = fit(&CoxData::new(&stop, &status, &x3, 2), &CoxOptions::default()).unwrap();
+    let r = fit(
+        &CoxData::new(&stop, &status, &x3, 2),
+        &CoxOptions::default(),
+    )
+    .unwrap();
     assert!((r.coef[0] * 10.0 - base.coef[0]).abs() < 1e-9 * base.coef[0].abs().max(1.0));
     assert!((r.se[0] * 10.0 - base.se[0]).abs() < 1e-9);
     assert!((r.coef[1] - base.coef[1]).abs() < 1e-9);
@@ -168,7 +191,24 @@ fn row_permutation_and_rescaling() {
     // Relabel the binary covariate (swap 0 and 1): the coefficient changes sign.
     let mut x4 = x.clone();
     x4[n..].iter_mut().for_each(|v| *v = 1.0 - *v);
-    let s = fit(&CoxData::new(&stop, &status, &x4, 2), &CoxOptions::default()).unwrap();
+    let s = fit(
+        &CoxData::new(&stop, &status, &x4, 2),
+        &CoxOptions::default(),
+    )
+    .unwrap();
     assert!((s.coef[1] + base.coef[1]).abs() < 1e-9);
     assert!((s.se[1] - base.se[1]).abs() < 1e-9);
+}
+
+#[test]
+fn tiny_units_are_not_mistaken_for_monotone_likelihood() {
+    let (stop, status, x, n) = lungish();
+    let mut small = x.clone();
+    small[..n].iter_mut().for_each(|v| *v *= 1e-4);
+    let f = fit(
+        &CoxData::new(&stop, &status, &small, 2),
+        &CoxOptions::default(),
+    )
+    .unwrap();
+    assert!(f.caveats.is_empty(), "{:?}", f.caveats);
 }

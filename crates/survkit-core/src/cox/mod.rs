@@ -21,6 +21,26 @@
 //! Iteration: `β ← β + I⁻¹U`; a step that lowers ℓ is halved; convergence when
 //! `|1 − ℓ_old/ℓ_new| ≤ eps` (1e-9) within `max_iter` (20) iterations, as R's `coxph`.
 //!
+//! Also here: Harrell's concordance with its infinitesimal-jackknife SE
+//! ([`Concordance`]), martingale and deviance residuals ([`Residuals`]), the
+//! proportional-hazards test ([`zph`]) and Firth's penalized likelihood ([`firth`]).
+//!
+//! # References
+//!
+//! - Cox DR (1972). Regression models and life-tables. *JRSS B* 34:187–220.
+//! - Breslow NE (1974). Covariance analysis of censored survival data. *Biometrics* 30:89–99.
+//! - Efron B (1977). The efficiency of Cox's likelihood function for censored data.
+//!   *JASA* 72:557–565.
+//! - Harrell FE et al. (1982). Evaluating the yield of medical tests. *JAMA* 247:2543–2546;
+//!   Harrell FE, Lee KL, Mark DB (1996). *Stat Med* 15:361–387.
+//! - Lin DY, Wei LJ (1989). The robust inference for the Cox proportional hazards model.
+//!   *JASA* 84:1074–1078.
+//! - Grambsch PM, Therneau TM (1994). Proportional hazards tests and diagnostics based on
+//!   weighted residuals. *Biometrika* 81:515–526.
+//! - Therneau TM, Grambsch PM (2000). *Modeling Survival Data: Extending the Cox Model*.
+//! - Heinze G, Schemper M (2001). A solution to the problem of monotone likelihood in Cox
+//!   regression. *Biometrics* 57:114–119; (2002) *Stat Med* 21:2409–2419.
+//!
 //! # Example
 //!
 //! ```
@@ -568,8 +588,12 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
                 let m = (0..n).map(|i| s.x[i * q + jj].powi(2)).sum::<f64>() / n as f64;
                 m.sqrt()
             };
-            let moving = next[jj].abs() > 1e-4 * beta[jj].abs().max(1.0);
-            let huge = (beta[jj] * sd).abs() > 15.0;
+            // A coefficient still moving after the likelihood settled, and already large
+            // on the scale of its covariate (hazard ratio per SD beyond e³ ≈ 20), or
+            // beyond any plausible size (per SD beyond e¹⁵).
+            let effect = (beta[jj] * sd).abs();
+            let moving = next[jj].abs() > 1e-4 * beta[jj].abs().max(1.0) && effect > 3.0;
+            let huge = effect > 15.0;
             if converged && (moving || huge) {
                 caveats.push(Caveat::InfiniteCoefficient { column: j });
             }
