@@ -991,6 +991,33 @@ fn model_text(m: &CoxModelReport, title: &str) -> String {
         m.concordance.estimate,
         m.concordance.se
     ));
+    if let Some(z) = &m.zph {
+        out.push_str("Proportional hazards (scaled Schoenfeld residuals, cox.zph)\n");
+        let mut rows = vec![[
+            "Term".to_string(),
+            "Chi-square".to_string(),
+            "df".to_string(),
+            String::new(),
+            "P".to_string(),
+        ]];
+        for t in &z.terms {
+            rows.push([
+                t.variable.clone(),
+                format!("{:.2}", t.chisq),
+                t.df.to_string(),
+                String::new(),
+                fmt_p(t.p),
+            ]);
+        }
+        rows.push([
+            "Global".to_string(),
+            format!("{:.2}", z.global.chisq),
+            z.global.df.to_string(),
+            String::new(),
+            fmt_p(z.global.p),
+        ]);
+        out.push_str(&table(&rows));
+    }
     if let Some(fr) = &m.firth {
         out.push_str("Firth's penalized likelihood (profile likelihood 95% CI)\n");
         let mut rows = vec![[
@@ -1352,6 +1379,7 @@ mod tests {
         // Univariable models use their own complete cases.
         assert_eq!(s.univariable[0].n, 228);
         assert_eq!(s.univariable[3].n, 214);
+        assert!(s.to_text().contains("Global"));
         let z = m.zph.as_ref().unwrap();
         let table = nums(&e["lung_zph"]["table"]);
         for (k, t) in z.terms.iter().enumerate() {
