@@ -60,6 +60,36 @@ impl Session {
         to_json(&Spec::guess(&self.table, &self.import))
     }
 
+    /// Distinct non-missing values of a column with their counts (JSON list of
+    /// `{"value", "count"}`, at most `max` values, most frequent first), for the page's
+    /// event-coding editor.
+    pub fn values(&self, column: &str, max: usize) -> Result<String, JsError> {
+        let c = self
+            .table
+            .column(column)
+            .ok_or_else(|| JsError::new(&format!("no column named '{column}'")))?;
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for i in 0..c.len() {
+            if c.state(i) == survkit_data::CellState::Missing {
+                continue;
+            }
+            let t = c.text(i).trim().to_string();
+            if let Some(&k) = index.get(&t) {
+                counts[k].1 += 1;
+            } else if counts.len() < max.max(1) {
+                index.insert(t.clone(), counts.len());
+                counts.push((t, 1));
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        let list: Vec<serde_json::Value> = counts
+            .into_iter()
+            .map(|(value, count)| serde_json::json!({ "value": value, "count": count }))
+            .collect();
+        to_json(&list)
+    }
+
     /// Runs a Spec (JSON) and returns the Report (JSON).
     pub fn analyze(&self, spec_json: &str) -> Result<String, JsError> {
         let spec = Spec::from_json(spec_json).map_err(err)?;
@@ -127,5 +157,40 @@ pub fn table_text(report_json: &str, id: &str, format: &str) -> Result<String, J
         other => Err(JsError::new(&format!(
             "unknown table format '{other}': use csv or markdown"
         ))),
+    }
+}
+
+// ---- Benchmark exports (`npm run bench`, bench/wasm.mjs): per-task timing of the same
+// code the page runs. Not used by the page.
+
+/// Benchmark only: imports file bytes into a typed table; returns the row count.
+#[wasm_bindgen]
+pub fn bench_import(bytes: &[u8], file_name: &str) -> Result<usize, JsError> {
+    survkit_bench::import_rows(bytes, file_name).map_err(err)
+}
+
+/// Benchmark only: a synthetic cohort (`time, status, arm, x1..xp`) prepared once, so
+/// the estimators can be timed alone.
+#[wasm_bindgen]
+pub struct BenchCohort(survkit_bench::Cohort);
+
+#[wasm_bindgen]
+impl BenchCohort {
+    /// Imports and prepares a cohort file with `p` covariates.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8], file_name: &str, p: usize) -> Result<BenchCohort, JsError> {
+        survkit_bench::Cohort::load(bytes, file_name, p)
+            .map(BenchCohort)
+            .map_err(err)
+    }
+
+    /// Benchmark only: KM per group and the log-rank test; returns χ².
+    pub fn bench_km_logrank(&self) -> Result<f64, JsError> {
+        self.0.km_logrank().map_err(err)
+    }
+
+    /// Benchmark only: Cox (Efron) with all covariates; returns the log partial likelihood.
+    pub fn bench_cox(&self) -> Result<f64, JsError> {
+        self.0.cox().map(|(ll, _)| ll).map_err(err)
     }
 }
