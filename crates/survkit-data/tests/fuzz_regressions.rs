@@ -1,26 +1,38 @@
-//! Inputs that once crashed the fuzz target (`fuzz/`), plus the fixtures as seeds:
-//! the whole import path must return, not panic.
+//! Inputs that once crashed the fuzz target (`fuzz/`, kept in tests/fixtures/fuzz/ as
+//! the fuzzer wrote them: first byte = option selector), plus every fixture under
+//! several option selectors: the whole import path must return, not panic.
+
+use std::path::PathBuf;
+
+fn files(dir: &str) -> Vec<PathBuf> {
+    let dir = format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
 
 #[test]
-fn fuzz_inputs_do_not_panic() {
-    let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+fn fuzz_crashes_stay_fixed() {
+    let crashes = files("fuzz");
+    assert!(!crashes.is_empty());
+    for path in crashes {
+        let bytes = std::fs::read(&path).unwrap();
+        survkit_data::fuzzing::run(&bytes);
+    }
+}
+
+#[test]
+fn fixtures_under_every_option_selector() {
     let mut n = 0;
-    for sub in ["fuzz", "."] {
-        let Ok(entries) = std::fs::read_dir(format!("{dir}/{sub}")) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let path = e.path();
-            if !path.is_file() {
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            for sel in [0x00u8, 0x21, 0x45, 0x6f, 0xe8] {
-                let mut data = vec![sel];
-                data.extend_from_slice(&bytes);
-                survkit_data::fuzzing::run(&data);
-                n += 1;
-            }
+    for path in files(".") {
+        let bytes = std::fs::read(&path).unwrap();
+        for sel in [0x00u8, 0x21, 0x45, 0x6f, 0xe8] {
+            let mut data = vec![sel];
+            data.extend_from_slice(&bytes);
+            survkit_data::fuzzing::run(&data);
+            n += 1;
         }
     }
     assert!(n > 20);
