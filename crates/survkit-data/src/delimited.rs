@@ -123,48 +123,59 @@ fn reader(delim: u8, data: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(data)
 }
 
-/// Picks the delimiter whose field count is most consistent over the first lines.
-pub(crate) fn sniff_delimiter(sample: &str) -> Option<u8> {
-    let mut best: Option<(u8, usize, usize)> = None; // (delim, rows agreeing, fields)
-    for &d in &CANDIDATES {
-        let mut rdr = reader(d, sample.as_bytes());
-        let mut counts: Vec<usize> = Vec::new();
-        let mut rec = csv::ByteRecord::new();
-        while counts.len() < 100 {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(true) => {
-                    if rec
-                        .iter()
-                        .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
-                    {
-                        continue;
-                    }
-                    counts.push(rec.len());
+/// Number of fields up to the last non-blank one.
+fn width(rec: &csv::ByteRecord) -> usize {
+    rec.iter()
+        .rposition(|f| !trim_bytes(f).is_empty())
+        .map_or(0, |i| i + 1)
+}
+
+/// For one delimiter over the first lines: (lines agreeing, most common field count).
+fn field_mode(sample: &str, d: u8) -> Option<(usize, usize)> {
+    let mut rdr = reader(d, sample.as_bytes());
+    let mut counts: Vec<usize> = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    while counts.len() < 100 {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {
+                let w = width(&rec);
+                if w > 0 {
+                    counts.push(w);
                 }
-                _ => break,
             }
-        }
-        // The last line of a sample may be cut off.
-        if counts.len() > 2 {
-            counts.pop();
-        }
-        let Some(&first) = counts.first() else {
-            continue;
-        };
-        if first < 2 {
-            continue;
-        }
-        let agree = counts.iter().filter(|&&c| c == first).count();
-        let score = (agree, first);
-        let better = match best {
-            None => true,
-            Some((_, a, f)) => score > (a, f),
-        };
-        if better {
-            best = Some((d, agree, first));
+            _ => break,
         }
     }
-    best.map(|b| b.0)
+    // The last line of a sample may be cut off.
+    if counts.len() > 2 {
+        counts.pop();
+    }
+    let mut tally: Vec<(usize, usize)> = Vec::new(); // (count, lines)
+    for c in counts.into_iter().filter(|c| *c >= 2) {
+        match tally.iter_mut().find(|(k, _)| *k == c) {
+            Some(t) => t.1 += 1,
+            None => tally.push((c, 1)),
+        }
+    }
+    tally
+        .into_iter()
+        .max_by_key(|(c, lines)| (*lines, *c))
+        .map(|(c, lines)| (lines, c))
+}
+
+/// Picks the delimiter whose field count is most consistent over the first lines;
+/// returns it with that field count.
+pub(crate) fn sniff_delimiter(sample: &str) -> Option<(u8, usize)> {
+    let mut best: Option<(u8, usize, usize)> = None; // (delim, lines agreeing, fields)
+    for &d in &CANDIDATES {
+        let Some((agree, fields)) = field_mode(sample, d) else {
+            continue;
+        };
+        if best.is_none_or(|(_, a, f)| (agree, fields) > (a, f)) {
+            best = Some((d, agree, fields));
+        }
+    }
+    best.map(|b| (b.0, b.2))
 }
 
 /// Guesses the decimal mark from number-like fields.
@@ -266,7 +277,7 @@ pub(crate) fn split(
             }))
         }
         None => match sniff_delimiter(sample) {
-            Some(d) => d,
+            Some((d, _)) => d,
             None => {
                 let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
                 return Err(ImportError::new(ImportErrorKind::OneColumn {
@@ -275,6 +286,10 @@ pub(crate) fn split(
             }
         },
     };
+    // Title lines above the table (fewer fields than most lines) are skipped.
+    let usual_width = field_mode(sample, delimiter).map_or(0, |m| m.1);
+    let mut title_lines = 0usize;
+    let mut min_width = 0usize;
     let mut rdr = reader(delimiter, text.as_bytes());
     let mut rec = csv::ByteRecord::new();
     let mut columns: Vec<RawColumn> = Vec::new();
@@ -324,11 +339,18 @@ pub(crate) fn split(
             continue;
         }
         if columns.is_empty() {
+            if width(&rec) < usual_width && title_lines < 20 {
+                title_lines += 1;
+                continue;
+            }
             expected = rec.len();
-            // Trailing empty fields after a trailing delimiter in the first row.
+            // Rows may leave out fields that are blank in the first row (a trailing
+            // delimiter on the header line only).
+            min_width = width(&rec).max(1);
             columns = (0..expected).map(|_| RawColumn::default()).collect();
         }
         let mut n = rec.len();
+        let short = n < expected && n >= min_width;
         if n > expected {
             if rec.iter().skip(expected).all(|f| trim_bytes(f).is_empty()) {
                 n = expected;
@@ -340,12 +362,17 @@ pub(crate) fn split(
                 }));
             }
         }
-        if n < expected {
+        if n < expected && !short {
             return Err(ImportError::new(ImportErrorKind::RaggedRow {
                 row: row as usize,
                 found: n,
                 expected,
             }));
+        }
+        if short {
+            for col in columns.iter_mut().skip(n) {
+                col.push("");
+            }
         }
         for (j, field) in rec.iter().take(expected).enumerate() {
             let f = trim_bytes(field);
@@ -360,6 +387,11 @@ pub(crate) fn split(
         if rows.len() % 65_536 == 0 {
             progress(0.6 * scan_pos as f64 / bytes.len().max(1) as f64);
         }
+    }
+    if title_lines > 0 {
+        notes.push(format!(
+            "{title_lines} line(s) above the table skipped (fewer fields than the table's rows)"
+        ));
     }
     if blank_records > 0 {
         notes.push(format!("{blank_records} empty row(s) skipped"));

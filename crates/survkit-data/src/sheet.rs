@@ -145,12 +145,35 @@ where
     let (row0, _) = range.start().unwrap_or((0, 0));
     let width = range.width();
     let mut columns: Vec<RawColumn> = (0..width).map(|_| RawColumn::default()).collect();
+    let blank =
+        |c: &Data| matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty());
+    let row_width = |r: &[Data]| r.iter().rposition(|c| !blank(c)).map_or(0, |i| i + 1);
+    // Title rows above the table (fewer filled cells than most rows) are skipped.
+    let mut tally: Vec<(usize, usize)> = Vec::new();
+    for w in range.rows().map(row_width).filter(|w| *w >= 2).take(100) {
+        match tally.iter_mut().find(|(k, _)| *k == w) {
+            Some(t) => t.1 += 1,
+            None => tally.push((w, 1)),
+        }
+    }
+    let usual = tally
+        .into_iter()
+        .max_by_key(|(w, n)| (*n, *w))
+        .map_or(0, |t| t.0);
+    let mut title_rows = 0usize;
+    let mut started = false;
     let mut rows = Vec::new();
     for (i, r) in range.rows().enumerate() {
-        if r.iter().all(|c| {
-            matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty())
-        }) {
+        let w = row_width(r);
+        if w == 0 {
             continue;
+        }
+        if !started {
+            if w < usual && title_rows < 20 {
+                title_rows += 1;
+                continue;
+            }
+            started = true;
         }
         for (j, c) in r.iter().enumerate().take(width) {
             if let Some(col) = columns.get_mut(j) {
@@ -158,6 +181,11 @@ where
             }
         }
         rows.push(row0.saturating_add(i as u32).saturating_add(1));
+    }
+    if title_rows > 0 {
+        notes.push(format!(
+            "{title_rows} row(s) above the table skipped (fewer filled cells than the table's rows)"
+        ));
     }
     Ok(SheetData {
         columns,

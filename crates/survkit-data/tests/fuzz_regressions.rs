@@ -7,7 +7,12 @@ use std::path::PathBuf;
 fn files(dir: &str) -> Vec<PathBuf> {
     let dir = format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out

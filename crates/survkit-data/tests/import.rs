@@ -332,3 +332,24 @@ fn progress_is_reported_up_to_one() {
     assert!(seen.windows(2).all(|w| w[0] <= w[1]));
     assert_eq!(*seen.last().unwrap(), 1.0);
 }
+
+#[test]
+fn title_lines_and_trailing_delimiters() {
+    let csv = "Export from clinic system;;;\r\nDate: 2024-01-05\r\n\r\nid;time;status;\r\n1;5;1\r\n2;6;0;\r\n3;7;1\r\n";
+    let t = import(csv.as_bytes(), "x.csv", &ImportOptions::default()).unwrap();
+    let names: Vec<&str> = t.columns().iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["id", "time", "status"]);
+    assert_eq!(t.n_rows(), 3);
+    assert_eq!(t.row_number(0), 5);
+    assert!(
+        t.source()
+            .notes
+            .iter()
+            .any(|n| n.contains("2 line(s) above the table skipped")),
+        "{:?}",
+        t.source().notes
+    );
+    // A header without the trailing delimiter that data rows have.
+    let t = import(b"a,b\n1,2,\n3,4,\n", "x.csv", &ImportOptions::default()).unwrap();
+    assert_eq!(t.columns().len(), 2);
+}
