@@ -205,7 +205,7 @@ pub fn presets() -> Vec<Preset> {
             "GraphPad Prism",
             "log-log",
             "efron",
-            "asymmetric (log-log) CIs; Cox with Efron ties",
+            "asymmetric (log-log) CIs; Cox with Efron ties (Prism defaults to the exact partial likelihood, which survkit does not implement; Efron is the closest)",
         ),
         p(
             "lifelines",
