@@ -356,37 +356,47 @@ impl Sorted {
     /// Sorts rows once: by stratum, then stop time descending (and start descending).
     fn new(d: &CoxData, n: usize) -> Sorted {
         let stratum: Vec<usize> = d.strata.map_or_else(|| vec![0; n], |s| s.to_vec());
-        let mut by_stop: Vec<usize> = (0..n).collect();
-        by_stop.sort_by(|&a, &b| {
+        let mut orig: Vec<usize> = (0..n).collect();
+        orig.sort_by(|&a, &b| {
             stratum[a]
                 .cmp(&stratum[b])
                 .then(d.stop[b].total_cmp(&d.stop[a]))
         });
+        // Rows are stored in sweep order, so that the sweep reads memory sequentially
+        // (with a million rows, random access would dominate the cost).
+        let mut pos = vec![0usize; n];
+        for (k, &i) in orig.iter().enumerate() {
+            pos[i] = k;
+        }
         let mut by_start = Vec::new();
         if let Some(s) = d.start {
             by_start = (0..n).collect();
             by_start.sort_by(|&a, &b| stratum[a].cmp(&stratum[b]).then(s[b].total_cmp(&s[a])));
+            by_start.iter_mut().for_each(|i| *i = pos[*i]);
         }
+        let stratum: Vec<usize> = orig.iter().map(|&i| stratum[i]).collect();
         let mut strata_ranges = Vec::new();
         let mut b = 0;
         for k in 1..=n {
-            if k == n || stratum[by_stop[k]] != stratum[by_stop[b]] {
+            if k == n || stratum[k] != stratum[b] {
                 strata_ranges.push((b, k));
                 b = k;
             }
         }
+        let permute = |v: &[f64]| orig.iter().map(|&i| v[i]).collect::<Vec<f64>>();
         Sorted {
             n,
             p: 0,
             x: Vec::new(),
-            start: d.start.map(|s| s.to_vec()),
-            stop: d.stop.to_vec(),
-            status: d.status.to_vec(),
-            weight: d.weights.map_or_else(|| vec![1.0; n], |w| w.to_vec()),
+            start: d.start.map(permute),
+            stop: permute(d.stop),
+            status: orig.iter().map(|&i| d.status[i]).collect(),
+            weight: d.weights.map_or_else(|| vec![1.0; n], permute),
             stratum,
-            by_stop,
+            by_stop: (0..n).collect(),
             by_start,
             strata_ranges,
+            orig,
         }
     }
 
@@ -399,8 +409,8 @@ impl Sorted {
         for (jj, &j) in cols.iter().enumerate() {
             let col = &d.x[j * n..(j + 1) * n];
             let mean = col.iter().sum::<f64>() / n as f64;
-            for i in 0..n {
-                self.x[i * p + jj] = col[i] - mean;
+            for (k, &i) in self.orig.iter().enumerate() {
+                self.x[k * p + jj] = col[i] - mean;
             }
         }
     }
@@ -657,9 +667,21 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
         _ if q == 0 => 0.0,
         _ => f64::NAN,
     };
-    let lp: Vec<f64> = (0..n)
-        .map(|i| (0..q).map(|jj| s.x[i * q + jj] * beta[jj]).sum())
-        .collect();
+    let mut lp = vec![0.0; n];
+    for (k, &i) in s.orig.iter().enumerate() {
+        lp[i] = (0..q).map(|jj| s.x[k * q + jj] * beta[jj]).sum();
+    }
+    let unsort = |v: &[f64]| {
+        let mut out = vec![0.0; n];
+        for (k, &i) in s.orig.iter().enumerate() {
+            out[i] = v[k];
+        }
+        out
+    };
+    let resid = Residuals {
+        martingale: unsort(&resid.martingale),
+        deviance: unsort(&resid.deviance),
+    };
     let concordance = concordance::harrell(
         data.start,
         data.stop,
@@ -807,8 +829,9 @@ fn sandwich(
 ) -> DMatrix<f64> {
     let q = s.p;
     let n = s.n;
+    // Rows of `score` are in sweep order; clusters are given in input order.
     let mut groups: Vec<usize> = match cluster {
-        Some(c) => c.to_vec(),
+        Some(c) => s.orig.iter().map(|&i| c[i]).collect(),
         None => (0..n).collect(),
     };
     // Compact cluster ids to 0..g.

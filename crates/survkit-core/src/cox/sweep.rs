@@ -10,6 +10,7 @@
 use super::Ties;
 
 /// Data sorted for the sweep; covariates centred (column means), row-major, kept columns only.
+/// Rows are stored in sweep order; `orig[k]` is the input row of stored row `k`.
 pub(crate) struct Sorted {
     pub n: usize,
     pub p: usize,
@@ -26,6 +27,8 @@ pub(crate) struct Sorted {
     pub by_start: Vec<usize>,
     /// `[begin, end)` ranges of `by_stop` (and `by_start`) for each stratum present.
     pub strata_ranges: Vec<(usize, usize)>,
+    /// Input row of each stored row.
+    pub orig: Vec<usize>,
 }
 
 /// Quantities of one evaluation of the partial likelihood.
