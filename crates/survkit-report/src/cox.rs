@@ -1490,6 +1490,26 @@ mod tests {
         assert!(m.terms[2].coef.is_none() && m.terms[2].hazard_ratio.is_none());
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("NaN"));
+        // A covariate observed only in patients without events: that model is not
+        // fitted, with a warning, and the rest of the section stands.
+        let mut q = p.clone();
+        q.status = (0..n).map(|i| i < 6).collect();
+        q.covariates.push(numeric(
+            "late",
+            (0..n).map(|i| (i >= 6).then_some(i as f64)).collect(),
+        ));
+        let s2 = cox_section(
+            &q,
+            &CoxOptions {
+                covariates: vec!["x".into()],
+                univariable: vec!["x".into(), "late".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(s2.univariable.len(), 1);
+        assert!(s2.cox.is_some());
+        assert!(s2.warnings.iter().any(|w| w.code == "model-not-fitted"));
         // Unknown covariate: an error, not a panic.
         let err = cox_section(
             &p,
