@@ -147,10 +147,14 @@ fn cox_zph_against_r() {
         let start = nums(&m["start"]);
         let status: Vec<bool> = nums(&m["status"]).iter().map(|&s| s == 1.0).collect();
         let strata: Vec<usize> = nums(&m["strata"]).iter().map(|&s| s as usize).collect();
+        let cluster: Vec<usize> = nums(&m["cluster"]).iter().map(|&s| s as usize).collect();
+        let weights = nums(&m["weights"]);
         assert_eq!(stop.len(), n);
         let data = CoxData {
             start: (!start.is_empty()).then_some(&start[..]),
             strata: (!strata.is_empty()).then_some(&strata[..]),
+            weights: (!weights.is_empty()).then_some(&weights[..]),
+            cluster: (!cluster.is_empty()).then_some(&cluster[..]),
             ..CoxData::new(&stop, &status, &x, p)
         };
         let opts = CoxOptions {
@@ -159,6 +163,7 @@ fn cox_zph_against_r() {
             } else {
                 Ties::Efron
             },
+            robust: m["robust"].as_bool().unwrap(),
             ..Default::default()
         };
         let f = fit(&data, &opts).unwrap();

@@ -48,8 +48,9 @@ add <- function(name, formula, data, ties = "efron", cluster = NULL, weights = N
     deviance = unname(residuals(fit, type = "deviance")),
     aic = AIC(fit)
   )
-  if (is.null(weights) && is.null(cluster) && !robust) {
-    # cox.zph, one test per term (the dummies of a factor together), three transforms.
+  {
+    # cox.zph, one test per term (the dummies of a factor together), three transforms
+    # (weighted and clustered fits included).
     out$zph_terms <- unname(lapply(fit$assign, function(a) I(a - 1L)))
     for (tr in c("km", "rank", "identity")) {
       z <- cox.zph(fit, transform = tr)
