@@ -136,7 +136,7 @@ async function loadBytes(bytes, name, { keepSpec = false } = {}) {
   } catch (err) {
     $('#roles').hidden = true;
     $('#results').hidden = true;
-    document.body.dataset.busy = '0';
+    markIdle();
     showError(err);
   }
 }
@@ -396,7 +396,11 @@ function isNumericKind(kind) {
 }
 
 function renderRoles() {
-  const focused = document.activeElement?.id;
+  const active = document.activeElement;
+  const focused = active?.id;
+  // A text field being typed in keeps what was typed and where the caret was.
+  const typing = active?.tagName === 'INPUT' && active.type !== 'checkbox' && active.type !== 'file'
+    ? { value: active.value, start: active.selectionStart, end: active.selectionEnd } : null;
   const spec = state.spec;
   const cols = state.summary.columns;
   const names = cols.map((c) => c.name);
@@ -449,7 +453,14 @@ function renderRoles() {
   $('#times').value = (sv.times || []).join(', ');
   $('#rmst-tau').value = sv.rmst_tau ?? '';
   $('#roles').hidden = false;
-  if (focused && byId(focused) && document.activeElement !== byId(focused)) byId(focused).focus();
+  const again = focused && byId(focused);
+  if (again && document.activeElement !== again) {
+    again.focus();
+    if (typing && again.tagName === 'INPUT') {
+      again.value = typing.value;
+      try { again.setSelectionRange(typing.start, typing.end); } catch { /* not a text field */ }
+    }
+  }
 }
 
 const numberList = (text) => text.split(/[;\s,]+/).filter(Boolean).map(Number).filter((x) => Number.isFinite(x));
@@ -546,7 +557,15 @@ let timer = null;
 function scheduleAnalyze(delay = 150) {
   document.body.dataset.busy = '1';
   clearTimeout(timer);
-  timer = setTimeout(() => analyze().catch(showError), delay);
+  timer = setTimeout(() => {
+    timer = null;
+    analyze().catch(showError);
+  }, delay);
+}
+
+/** For tests and assistive tools: body[data-busy] is 1 while an analysis is due. */
+function markIdle() {
+  document.body.dataset.busy = timer || state.running ? '1' : '0';
 }
 
 async function analyze() {
@@ -566,7 +585,7 @@ async function analyze() {
     if (id === state.latest) {
       state.running = null;
       showBusy(false);
-      document.body.dataset.busy = '0';
+      markIdle();
       if (err instanceof Cancelled) return;
       state.report = null;
       $('#results').hidden = true;
@@ -587,7 +606,7 @@ async function analyze() {
   renderResults();
   renderRoles(); // the coding sentences and group levels come from the Report
   document.body.dataset.analyses = String(Number(document.body.dataset.analyses || 0) + 1);
-  document.body.dataset.busy = '0';
+  markIdle();
   const ep = msg.report.endpoints;
   setStatus(`Results updated: ${ep.map((e) => `${e.name}: ${e.n} patients, ${e.events} events`).join('; ')}.`);
   if (first) document.dispatchEvent(new CustomEvent('survkit:first-result'));
@@ -599,7 +618,7 @@ function cancel() {
   state.running = null;
   showBusy(false);
   restartWorker();
-  document.body.dataset.busy = '0';
+  markIdle();
   setStatus('Cancelled. Change an option to analyse again.');
 }
 
@@ -673,7 +692,7 @@ function renderEndpoint(i) {
     panel.append(cox);
     // Mark the rows a term warning concerns.
     for (const w of ep.warnings || []) {
-      const m = /^cox\.term:(.+)$/.exec(w.context || '');
+      const m = /^cox.*\.term:(.+)$/.exec(w.context || '');
       if (!m) continue;
       for (const tr of cox.querySelectorAll('tbody tr')) {
         const first = tr.cells[0]?.textContent || '';
@@ -883,7 +902,8 @@ function wire() {
     if (e.target.id?.startsWith('coding-')) e.target.dataset.touched = '1';
     if (e.target.id === 'preset') return;
     readRoles();
-    renderRoles();
+    // Text fields change nothing else in the form: keep the DOM (and the caret) as it is.
+    if (!(e.target.tagName === 'INPUT' && e.target.type !== 'checkbox')) renderRoles();
     scheduleAnalyze();
   });
   form.addEventListener('input', (e) => {

@@ -4,7 +4,7 @@
 // export), and screenshots of the main states for a reviewer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, dropFile, tableCells, downloadOf, settled, ROOT } from './harness.mjs';
 
@@ -26,7 +26,7 @@ test('axe-core finds no serious or critical violations (empty, results, error st
       assert.deepEqual(bad, [], `${state}: ${JSON.stringify(bad, null, 1)}`);
     };
     await page.goto(`${h.origin}/?empty`);
-    await page.waitForSelector('#example-name option');
+    await page.waitForSelector('#example-name option', { state: 'attached' });
     await audit('empty');
     await page.goto(`${h.origin}/`);
     await page.waitForSelector('table[data-table="medians"]');
@@ -144,6 +144,15 @@ test('privacy: load, drop, analysis and every export request nothing but the pag
     const { page } = h;
     await page.goto(`${h.origin}/`);
     await page.waitForSelector('table[data-table="medians"]');
+    // First load, cold cache: bytes transferred and time to the first result (reported, not asserted).
+    const load = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource');
+      const bytes = [nav, ...res].reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0);
+      return { bytes, first_result_ms: Math.round(performance.now()), files: res.length + 1 };
+    });
+    console.log(`# first load: ${(load.bytes / 1024).toFixed(0)} KB in ${load.files} files (uncompressed server), first result after ${load.first_result_ms} ms`);
+    writeFileSync(join(ROOT, 'target/first-load.json'), `${JSON.stringify(load)}\n`);
     await dropFile(page, '#drop', 'veteran.csv', veteran);
     await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('veteran.csv'));
     await page.selectOption('#group-col', 'trt');
@@ -172,7 +181,7 @@ test('screenshots of the main states: empty, data loaded, results, error', async
     const { page } = h;
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.goto(`${h.origin}/?empty`);
-    await page.waitForSelector('#example-name option');
+    await page.waitForSelector('#example-name option', { state: 'attached' });
     await h.shot('30-empty');
     await dropFile(page, '#drop', 'veteran.csv', veteran);
     await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('veteran.csv'));
