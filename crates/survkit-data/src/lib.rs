@@ -24,6 +24,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cfb_check;
 mod delimited;
 mod error;
 #[doc(hidden)]

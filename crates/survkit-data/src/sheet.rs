@@ -202,6 +202,12 @@ pub(crate) fn read_workbook(
     format: Format,
     sheet: Option<&str>,
 ) -> Result<SheetData, ImportError> {
+    if format == Format::Xls && !crate::cfb_check::cfb_is_sound(bytes) {
+        return Err(err(
+            Format::Xls,
+            "the file's internal structure is damaged (a sector chain points outside the file or loops)",
+        ));
+    }
     let cur = Cursor::new(bytes.to_vec());
     match format {
         Format::Xls => load(Xls::new(cur).map_err(|e| err(format, e))?, format, sheet),
