@@ -134,10 +134,12 @@ async function loadBytes(bytes, name, { keepSpec = false } = {}) {
     setStatus(`${name} read. Check the endpoint and the event coding below.`);
     await analyze();
   } catch (err) {
-    $('#roles').hidden = true;
-    $('#results').hidden = true;
+    // After a change of the reading options, keep them on screen so they can be fixed.
+    for (const id of ['#roles', '#results', '#source', '#preview-box', ...(keepSpec ? [] : ['#import-box'])]) $(id).hidden = true;
+    state.spec = null;
+    state.report = null;
     markIdle();
-    showError(err);
+    showError(err instanceof Cancelled ? err : new Error(`${name} could not be read. ${err.message || err}`));
   }
 }
 
@@ -376,14 +378,15 @@ function endpointBlock(ep, i, names, dateNames) {
     const rows = values.map((v, k) => {
       const sel = el('select', { id: `coding-${i}-${k}`, 'data-value': v.value, 'aria-label': `Meaning of “${v.value}” in ${ep.event}` },
         el('option', { value: '', text: '(not understood)' }),
-        el('option', { value: 'event', text: 'event (death, progression…)' }),
-        el('option', { value: 'censored', text: 'censored (event-free at last contact)' }),
-        el('option', { value: 'exclude', text: 'leave these rows out' }));
+        el('option', { value: 'event', text: 'event' }),
+        el('option', { value: 'censored', text: 'censored' }),
+        el('option', { value: 'exclude', text: 'leave out' }));
       sel.value = meaningOf(v.value);
       return el('tr', {}, el('th', { scope: 'row', text: v.value }), el('td', { text: `${v.count} rows` }), el('td', {}, sel));
     });
     const details = el('details', { class: 'coding-editor', id: fid('coding-editor', i), open: !sentence || explicit ? true : null },
       el('summary', { text: explicit ? 'Event coding (set by you)' : 'Change the event coding' }),
+      el('p', { class: 'note', text: 'Event: death, progression or whatever the endpoint counts. Censored: event-free at the last contact. Leave out: rows not analysed (listed under “Rows left out”).' }),
       el('table', { class: 'data' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Value' }), el('th', { scope: 'col', text: 'Rows' }), el('th', { scope: 'col', text: 'Means' }))), el('tbody', {}, rows)),
       explicit ? el('button', { type: 'button', class: 'small', 'data-guess-coding': i, text: 'Use the automatic reading again' }) : null);
     block.append(details);
@@ -707,7 +710,12 @@ function renderEndpoint(i) {
   ph.append(figureBlock(i, 'cumhaz', figs.cumhaz), figureBlock(i, 'loglog', figs.loglog));
   panel.append(ph);
   const excluded = tablesOf('excluded');
-  panel.append(el('h4', { text: 'Rows left out' }), ...(ep.excluded && ep.excluded.length ? excluded.map(renderTable) : [el('p', { text: 'None: every row was used.' })]), ...slots.data);
+  const nEx = ep.excluded?.length || 0;
+  panel.append(el('h4', { text: 'Rows left out' }));
+  if (!nEx) panel.append(el('p', { text: 'None: every row was used.' }));
+  else if (nEx <= 10) panel.append(...excluded.map(renderTable));
+  else panel.append(el('details', { class: 'excluded' }, el('summary', { text: `${nEx} rows left out, with the reason for each` }), ...excluded.map(renderTable)));
+  panel.append(...slots.data);
   panel.append(el('h4', { text: 'Methods and results text' }), el('p', { class: 'methods', text: ep.methods || '' }));
   return panel;
 }

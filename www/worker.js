@@ -10,6 +10,13 @@ function reply(id, type, payload, transfer) {
   self.postMessage({ id, type, ...payload }, transfer || []);
 }
 
+/** A figure request for one figure: the forest plot's height follows its rows. */
+function figureRequest(figure, kind, endpoint) {
+  const req = { ...(figure || {}), kind, endpoint };
+  if (kind === 'forest') delete req.height_cm;
+  return req;
+}
+
 /** Every figure the page shows for each endpoint; a figure that cannot be drawn
  *  (e.g. a forest plot without a Cox model) comes back as its error message. */
 function figures(reportJson, parsed, figure) {
@@ -19,7 +26,7 @@ function figures(reportJson, parsed, figure) {
     if (ep.cox) kinds.push('forest');
     for (const kind of kinds) {
       try {
-        out[kind] = { svg: wasm.figure_svg(reportJson, JSON.stringify({ ...(figure || {}), kind, endpoint: i })) };
+        out[kind] = { svg: wasm.figure_svg(reportJson, JSON.stringify(figureRequest(figure, kind, i))) };
       } catch (err) {
         out[kind] = { error: err && err.message ? err.message : String(err) };
       }
@@ -68,7 +75,7 @@ self.onmessage = async (event) => {
         break;
       }
       case 'figure': {
-        const request = JSON.stringify(msg.request);
+        const request = JSON.stringify(figureRequest(msg.request, msg.request.kind, msg.request.endpoint));
         if (msg.request.format === 'pdf') {
           const bytes = wasm.figure_pdf(msg.reportJson, request);
           reply(id, 'figure', { bytes }, [bytes.buffer]);

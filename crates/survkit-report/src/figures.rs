@@ -228,7 +228,7 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
                 .collect();
             let p = ForestPlot {
                 rows,
-                conf_level: report["conventions"]["conf_level"].as_f64().unwrap_or(0.95),
+                conf_level: 100.0 * report["conventions"]["conf_level"].as_f64().unwrap_or(0.95),
                 ..Default::default()
             };
             forest_plot(&p, &size)
