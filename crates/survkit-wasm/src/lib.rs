@@ -82,7 +82,7 @@ impl Session {
                 counts.push((t, 1));
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         let list: Vec<serde_json::Value> = counts
             .into_iter()
             .map(|(value, count)| serde_json::json!({ "value": value, "count": count }))
