@@ -3,7 +3,7 @@
 // tests/browser/harness.mjs). Called by `survkit-bench all` as
 //   node bench/browser.mjs --task page --file F --p P --reps N
 // Each run: a fresh page load (example analysed), then the CSV is handed to the page as
-// a File (fetched from a routed same-origin URL, outside the timing), a real drop event
+// a disk-backed File (through an input of our own, outside the timing), a real drop event
 // is dispatched on #drop and the clock stops when a new SVG is in #km-svg and the
 // file's name is shown (the page guesses the roles and analyses on its own).
 import { statSync } from 'node:fs';
@@ -19,17 +19,24 @@ const size = statSync(file).size;
 
 const h = await open();
 const { page } = h;
-await page.route('**/__bench__/data.csv', (route) =>
-  route.fulfill({ path: file, contentType: 'text/csv' }));
 
 const times = [];
 try {
   for (let i = 0; i <= reps; i++) {
     await page.goto(`${h.origin}/`);
     await page.waitForSelector('#km-svg svg', { timeout: 120_000 });
+    // The file enters the page through a detached <input type=file> of our own (a
+    // disk-backed File, as a dropped one is), outside the timing.
+    await page.evaluate(() => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.id = 'bench-file';
+      input.style.display = 'none';
+      document.body.append(input);
+    });
+    await page.setInputFiles('#bench-file', file);
     const ms = await page.evaluate(async ({ name }) => {
-      const blob = await (await fetch('/__bench__/data.csv')).blob();
-      const file = new File([blob], name, { type: 'text/csv' });
+      const file = document.querySelector('#bench-file').files[0];
       const dt = new DataTransfer();
       dt.items.add(file);
       const old = document.querySelector('#km-svg svg');

@@ -62,18 +62,23 @@ def cox():
 
 f = {"km": km, "cox": cox}[a.task]
 times = []
+cpus = []
 out = None
 for i in range(a.reps + 1):
+    c0 = time.process_time()
     t0 = time.perf_counter()
     out = f()
     dt = time.perf_counter() - t0
+    dc = time.process_time() - c0
     if i > 0:
         times.append(dt)
+        cpus.append(dc)
 
 print(json.dumps({
     "engine": "lifelines",
     "version": f"lifelines {lifelines.__version__}; pandas {pd.__version__}",
     "times": times,
+    "cpu_times": cpus,
     "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "base_rss_kb": base,
     "check": float(out) if not isinstance(out, dict) else out,

@@ -37,15 +37,16 @@ cox <- function(d) {
   list(loglik = fit$loglik[2], coef1 = unname(coef(fit)[1]))
 }
 
+cpu <- function() { pt <- proc.time(); pt[["user.self"]] + pt[["sys.self"]] }
 runs <- function(f) {
-  times <- numeric(0); out <- NULL
+  times <- numeric(0); cpus <- numeric(0); out <- NULL
   for (i in 0:reps) {
-    t0 <- proc.time()[["elapsed"]]
+    c0 <- cpu(); t0 <- proc.time()[["elapsed"]]
     out <- f()
-    dt <- proc.time()[["elapsed"]] - t0
-    if (i > 0) times <- c(times, dt)
+    dt <- proc.time()[["elapsed"]] - t0; dc <- cpu() - c0
+    if (i > 0) { times <- c(times, dt); cpus <- c(cpus, dc) }
   }
-  list(times = times, out = out)
+  list(times = times, cpus = cpus, out = out)
 }
 
 if (task == "import") {
@@ -65,6 +66,6 @@ check <- if (is.list(r$out)) {
   sprintf('{"loglik": %s, "coef1": %s}', num(r$out$loglik), num(r$out$coef1))
 } else num(r$out)
 cat(sprintf(
-  '{"engine": "r", "version": "%s; survival %s; %s", "times": [%s], "peak_rss_kb": %s, "base_rss_kb": %s, "check": %s}\n',
+  '{"engine": "r", "version": "%s; survival %s; %s", "times": [%s], "cpu_times": [%s], "peak_rss_kb": %s, "base_rss_kb": %s, "check": %s}\n',
   R.version.string, format(packageVersion("survival")), reader,
-  paste(num(r$times), collapse = ", "), num(status_kb("VmHWM:")), num(base_kb), check))
+  paste(num(r$times), collapse = ", "), paste(num(r$cpus), collapse = ", "), num(status_kb("VmHWM:")), num(base_kb), check))

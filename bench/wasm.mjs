@@ -33,16 +33,21 @@ function spec(p) {
   });
 }
 
+// CPU time of the process (all threads; the wasm code itself runs on the main thread).
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 function runs(f) {
   const times = [];
+  const cpus = [];
   let out;
   for (let i = 0; i <= reps; i++) {
+    const c0 = cpu();
     const t0 = performance.now();
     out = f();
     const dt = (performance.now() - t0) / 1000;
-    if (i > 0) times.push(dt);
+    const dc = cpu() - c0;
+    if (i > 0) { times.push(dt); cpus.push(dc); }
   }
-  return { times, out };
+  return { times, cpus, out };
 }
 
 let r;
@@ -73,6 +78,7 @@ console.log(JSON.stringify({
   version: wasm.version(),
   node: process.version,
   times: r.times,
+  cpu_times: r.cpus,
   peak_rss_kb: process.resourceUsage().maxRSS,
   base_rss_kb: Math.round(baseRss / 1024),
   // wasm linear memory only grows: its size at the end is the module's peak.

@@ -1,7 +1,7 @@
 //! `survkit-bench`: the harness behind `npm run bench`.
 //!
 //! ```text
-//! survkit-bench all [--quick] [--reps N] [--engines native,wasm,r,lifelines,browser]
+//! survkit-bench all [--quick] [--merge] [--reps N] [--engines native,wasm,r,lifelines,browser]
 //! survkit-bench gen  --n N --p P --out FILE
 //! survkit-bench native --task import|km|cox|page --file FILE --p P --reps N
 //! ```
@@ -85,23 +85,39 @@ fn generate(out: &Path, n: usize, p: usize) -> Result<(), String> {
     fs::rename(&tmp, out).map_err(|e| e.to_string())
 }
 
-/// Times `reps + 1` runs of `f` (the first is the warm-up and is dropped).
-fn time_runs<T>(
-    reps: usize,
-    mut f: impl FnMut() -> Result<T, String>,
-) -> Result<(Vec<f64>, T), String> {
+/// CPU time of this (single-threaded) process in seconds, from the scheduler's
+/// nanosecond counter (`/proc/thread-self/schedstat`); NaN without /proc.
+fn cpu_s() -> f64 {
+    fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |ns| ns / 1e9)
+}
+
+/// Wall-clock and CPU times of `reps + 1` runs of `f` (the first is the warm-up and
+/// is dropped).
+type Runs<T> = (Vec<f64>, Vec<f64>, T);
+fn time_runs<T>(reps: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<Runs<T>, String> {
     let mut times = Vec::with_capacity(reps);
+    let mut cpu = Vec::with_capacity(reps);
     let mut last = None;
     for i in 0..=reps {
+        let c0 = cpu_s();
         let t0 = Instant::now();
         let out = f()?;
         let dt = t0.elapsed().as_secs_f64();
+        let dc = cpu_s() - c0;
         if i > 0 {
             times.push(dt);
+            cpu.push(dc);
         }
         last = Some(out);
     }
-    Ok((times, last.expect("at least one run")))
+    Ok((times, cpu, last.expect("at least one run")))
 }
 
 fn native_cmd(args: &[String]) -> Result<(), String> {
@@ -115,24 +131,24 @@ fn native_cmd(args: &[String]) -> Result<(), String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let read = || fs::read(&file).map_err(|e| format!("{file}: {e}"));
-    let (times, check): (Vec<f64>, Value) = match task.as_str() {
+    let (times, cpu, check): (Vec<f64>, Vec<f64>, Value) = match task.as_str() {
         "import" => {
-            let (t, rows) = time_runs(reps, || import_rows(&read()?, &name))?;
-            (t, json!(rows))
+            let (t, c, rows) = time_runs(reps, || import_rows(&read()?, &name))?;
+            (t, c, json!(rows))
         }
         "km" => {
-            let c = Cohort::load(&read()?, &name, p)?;
-            let (t, chisq) = time_runs(reps, || c.km_logrank())?;
-            (t, json!(chisq))
+            let co = Cohort::load(&read()?, &name, p)?;
+            let (t, c, chisq) = time_runs(reps, || co.km_logrank())?;
+            (t, c, json!(chisq))
         }
         "cox" => {
-            let c = Cohort::load(&read()?, &name, p)?;
-            let (t, (ll, coef)) = time_runs(reps, || c.cox())?;
-            (t, json!({"loglik": ll, "coef1": coef.first()}))
+            let co = Cohort::load(&read()?, &name, p)?;
+            let (t, c, (ll, coef)) = time_runs(reps, || co.cox())?;
+            (t, c, json!({"loglik": ll, "coef1": coef.first()}))
         }
         "page" => {
-            let (t, len) = time_runs(reps, || page_analysis(&read()?, &name, p))?;
-            (t, json!(len))
+            let (t, c, len) = time_runs(reps, || page_analysis(&read()?, &name, p))?;
+            (t, c, json!(len))
         }
         other => return Err(format!("unknown task {other}")),
     };
@@ -142,6 +158,7 @@ fn native_cmd(args: &[String]) -> Result<(), String> {
             "engine": "native",
             "version": env!("CARGO_PKG_VERSION"),
             "times": times,
+            "cpu_times": cpu,
             "peak_rss_kb": proc_status_kb("VmHWM:"),
             "base_rss_kb": base,
             "check": check,
@@ -246,6 +263,13 @@ fn run_engine(e: &Engine, task: &str, file: &Path, p: usize, reps: usize) -> Val
                 return json!({"error": "no times reported"});
             }
             v["median_s"] = json!(median(&times));
+            let cpu: Vec<f64> = v["cpu_times"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            if !cpu.is_empty() {
+                v["median_cpu_s"] = json!(median(&cpu));
+            }
             v["min_s"] = json!(times.iter().cloned().fold(f64::INFINITY, f64::min));
             v["process_wall_s"] = json!(wall);
             v
@@ -271,8 +295,8 @@ fn run_engine(e: &Engine, task: &str, file: &Path, p: usize, reps: usize) -> Val
     }
 }
 
-fn fmt_s(v: &Value) -> String {
-    match v.get("median_s").and_then(Value::as_f64) {
+fn fmt_s(v: &Value, key: &str) -> String {
+    match v.get(key).and_then(Value::as_f64) {
         Some(s) if s < 0.01 => format!("{:.2} ms", s * 1e3),
         Some(s) if s < 1.0 => format!("{:.0} ms", s * 1e3),
         Some(s) => format!("{s:.2} s"),
@@ -290,9 +314,9 @@ fn fmt_mem(v: &Value) -> String {
     }
 }
 
-fn ratio(a: &Value, b: &Value) -> Option<f64> {
-    let x = a.get("median_s")?.as_f64()?;
-    let y = b.get("median_s")?.as_f64()?;
+fn ratio(a: &Value, b: &Value, key: &str) -> Option<f64> {
+    let x = a.get(key)?.as_f64()?;
+    let y = b.get(key)?.as_f64()?;
     (y > 0.0).then_some(x / y)
 }
 
@@ -314,7 +338,12 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
         .split(',')
         .map(|s| s.trim().to_string())
         .collect();
-    let sizes: Vec<usize> = if quick {
+    let sizes: Vec<usize> = if let Ok(list) = std::env::var("BENCH_SIZES") {
+        // e.g. BENCH_SIZES=1e6 (with --merge to keep the other sizes' figures)
+        list.split(',')
+            .filter_map(|v| v.trim().parse::<f64>().ok().map(|x| x as usize))
+            .collect()
+    } else if quick {
         vec![10_000, 100_000]
     } else {
         vec![10_000, 100_000, 1_000_000]
@@ -328,12 +357,15 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .to_string_lossy()
         .into_owned();
-    let mut engines = vec![Engine {
-        id: "native",
-        label: "survkit native",
-        cmd: vec![me, "native".into()],
-        tasks: &["import", "km", "cox", "page"],
-    }];
+    let mut engines = Vec::new();
+    if wanted.iter().any(|w| w == "native") {
+        engines.push(Engine {
+            id: "native",
+            label: "survkit native",
+            cmd: vec![me, "native".into()],
+            tasks: &["import", "km", "cox", "page"],
+        });
+    }
     let mut skipped = Vec::new();
     let has_wasm = Path::new("www/pkg/survkit_wasm_bg.wasm").exists()
         && fs::read_to_string("www/pkg/survkit_wasm.js").is_ok_and(|s| s.contains("bench_import"));
@@ -423,11 +455,22 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
                 if !e.tasks.contains(&task) {
                     continue;
                 }
+                // At 1e6 the full plan takes over 30 min on 2 shared cores: by default
+                // keep what the targets need (BENCH_FULL=1 runs everything).
+                let full = std::env::var("BENCH_FULL").is_ok_and(|v| v == "1");
+                if n >= 1_000_000
+                    && !full
+                    && (matches!((task, p), ("import", 20) | ("page", 20))
+                        || (e.id == "lifelines" && task == "cox" && p == 5))
+                {
+                    continue;
+                }
                 eprint!("   n={n:<8} p={p:<2} {task:<6} {:<20} ", e.label);
                 let r = run_engine(e, task, &f, p, reps);
                 eprintln!(
-                    "{:>10}  peak {:>6} MB  (load {}){}",
-                    fmt_s(&r),
+                    "{:>10} wall {:>10} CPU  peak {:>6} MB  (load {}){}",
+                    fmt_s(&r, "median_s"),
+                    fmt_s(&r, "median_cpu_s"),
                     fmt_mem(&r),
                     loadavg(),
                     r.get("error")
@@ -455,7 +498,7 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
                 tasks: &["page"],
             };
             browser = run_engine(&b, "page", &f, 5, reps.min(5));
-            eprintln!("{:>10}", fmt_s(&browser));
+            eprintln!("{:>10}", fmt_s(&browser, "median_s"));
             browser["n"] = json!(n);
             browser["file_bytes"] = json!(fs::metadata(&f).map(|m| m.len()).unwrap_or(0));
         } else {
@@ -463,10 +506,60 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
         }
     }
 
-    let targets = targets(&results, &machine);
-    let table = render_table(&results, &browser);
-    println!("{table}");
-    println!("{}", render_targets(&targets));
+    // `--merge`: keep the other engines' figures from the previous results.json, so an
+    // engine can be re-run alone (e.g. after rebuilding the wasm package).
+    let merge = args.iter().any(|a| a == "--merge");
+    let mut merged_from = Value::Null;
+    if merge {
+        if let Some(prev) = fs::read_to_string(root.join("results.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        {
+            merged_from = json!({"unix_time": prev["unix_time"], "machine": prev["machine"]});
+            for old in prev["results"].as_array().into_iter().flatten() {
+                let key = |r: &Value| (r["n"].clone(), r["p"].clone(), r["task"].clone());
+                let Some(row) = results.iter_mut().find(|r| key(r) == key(old)) else {
+                    // A size not run this time: keep the whole row.
+                    let mut row = old.clone();
+                    row["from_previous_run"] = json!(true);
+                    results.push(row);
+                    continue;
+                };
+                for (id, v) in old["engines"].as_object().into_iter().flatten() {
+                    if row["engines"].get(id).is_none() {
+                        let mut v = v.clone();
+                        v["from_previous_run"] = json!(true);
+                        row["engines"][id] = v;
+                    }
+                }
+            }
+            if browser.is_null() && !prev["browser"].is_null() {
+                browser = prev["browser"].clone();
+                browser["from_previous_run"] = json!(true);
+            }
+        }
+    }
+
+    results.sort_by_key(|r| {
+        let order = ["import", "km", "cox", "page"];
+        let t = r["task"].as_str().unwrap_or("");
+        (
+            r["n"].as_u64().unwrap_or(0),
+            order.iter().position(|o| *o == t).unwrap_or(9),
+            r["p"].as_u64().unwrap_or(0),
+        )
+    });
+    let targets_cpu = targets(&results, &machine, "median_cpu_s");
+    let targets_wall = targets(&results, &machine, "median_s");
+    let table = render_table(&results, &browser, "median_cpu_s");
+    let table_wall = render_table(&results, &browser, "median_s");
+    println!("CPU time of the engine process (median of {reps} runs after a warm-up):\n{table}");
+    println!("Wall-clock time:\n{table_wall}");
+    println!("Targets on CPU time:\n{}", render_targets(&targets_cpu));
+    println!(
+        "Targets on wall-clock time:\n{}",
+        render_targets(&targets_wall)
+    );
     for s in &skipped {
         println!("skipped: {s}");
     }
@@ -484,10 +577,13 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
         "seed": SEED,
         "machine": machine,
         "skipped": skipped,
+        "merged_from": merged_from,
         "results": results,
         "browser": browser,
-        "targets": targets,
-        "table_markdown": table,
+        "targets_cpu": targets_cpu,
+        "targets_wall": targets_wall,
+        "table_cpu_markdown": table,
+        "table_wall_markdown": table_wall,
     });
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     fs::write(root.join("results.json"), &text).map_err(|e| e.to_string())?;
@@ -504,7 +600,7 @@ fn get<'a>(results: &'a [Value], n: usize, task: &str, p: usize, engine: &str) -
         .unwrap_or(&Value::Null)
 }
 
-fn render_table(results: &[Value], browser: &Value) -> String {
+fn render_table(results: &[Value], browser: &Value, key: &str) -> String {
     let names: BTreeMap<&str, &str> = [
         ("import", "CSV import"),
         ("km", "KM + log-rank by group"),
@@ -525,13 +621,13 @@ fn render_table(results: &[Value], browser: &Value) -> String {
             names.get(r["task"].as_str().unwrap_or("")).unwrap_or(&"?"),
             r["p"],
             cols,
-            fmt_s(&e["native"]),
-            fmt_s(&e["wasm"]),
-            fmt_s(&e["r"]),
-            fmt_s(&e["lifelines"]),
-            fmt_ratio(ratio(&e["native"], &e["r"])),
-            fmt_ratio(ratio(&e["wasm"], &e["r"])),
-            fmt_ratio(ratio(&e["wasm"], &e["lifelines"])),
+            fmt_s(&e["native"], key),
+            fmt_s(&e["wasm"], key),
+            fmt_s(&e["r"], key),
+            fmt_s(&e["lifelines"], key),
+            fmt_ratio(ratio(&e["native"], &e["r"], key)),
+            fmt_ratio(ratio(&e["wasm"], &e["r"], key)),
+            fmt_ratio(ratio(&e["wasm"], &e["lifelines"], key)),
             fmt_mem(&e["native"]),
             fmt_mem(&e["wasm"]),
             fmt_mem(&e["r"]),
@@ -542,16 +638,16 @@ fn render_table(results: &[Value], browser: &Value) -> String {
         s.push_str(&format!(
             "\nBrowser (headless Chromium, page's own path, file drop to KM figure), n = {}: {} (median of {} runs; first figure after drop)\n",
             browser["n"],
-            fmt_s(browser),
+            fmt_s(browser, "median_s"),
             browser["times"].as_array().map_or(0, Vec::len)
         ));
     }
     s
 }
 
-fn targets(results: &[Value], machine: &Value) -> Value {
+fn targets(results: &[Value], machine: &Value, key: &str) -> Value {
     let n = 1_000_000;
-    let med = |task: &str, p: usize, e: &str| get(results, n, task, p, e)["median_s"].as_f64();
+    let med = |task: &str, p: usize, e: &str| get(results, n, task, p, e)[key].as_f64();
     let mut out = Vec::new();
     let mut push = |name: &str, measured: Option<f64>, limit: f64, unit: &str| {
         out.push(json!({
