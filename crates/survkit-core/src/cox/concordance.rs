@@ -36,6 +36,8 @@ pub struct Concordance {
 /// Binary indexed tree of sums over ranks.
 struct Fenwick {
     t: Vec<f64>,
+    /// Plain per-rank sums, for the "equal" part without a second tree walk.
+    point: Vec<f64>,
     total: f64,
 }
 
@@ -43,11 +45,13 @@ impl Fenwick {
     fn new(n: usize) -> Self {
         Fenwick {
             t: vec![0.0; n + 1],
+            point: vec![0.0; n],
             total: 0.0,
         }
     }
     fn add(&mut self, rank: usize, v: f64) {
         self.total += v;
+        self.point[rank] += v;
         let mut i = rank + 1;
         while i < self.t.len() {
             self.t[i] += v;
@@ -67,8 +71,8 @@ impl Fenwick {
     /// (sum below, sum equal, sum above) for `rank`.
     fn split(&self, rank: usize) -> [f64; 3] {
         let lo = self.below(rank);
-        let upto = self.below(rank + 1);
-        [lo, upto - lo, self.total - upto]
+        let eq = self.point[rank];
+        [lo, eq, self.total - lo - eq]
     }
 }
 
@@ -77,6 +81,41 @@ impl Fenwick {
 /// Inputs are assumed validated by the caller (equal lengths, finite values, start <
 /// stop); `strata` and `weights` default to one stratum and unit weights.
 pub(crate) fn harrell(
+    start: Option<&[f64]>,
+    stop: &[f64],
+    status: &[bool],
+    score: &[f64],
+    strata: Option<&[usize]>,
+    weights: Option<&[f64]>,
+    cluster: Option<&[usize]>,
+) -> Concordance {
+    // Work on copies in sweep order (stratum, stop descending): the sweep then reads
+    // memory sequentially, which matters with a million rows. C is order-free.
+    let n = stop.len();
+    let st = |i: usize| strata.map_or(0, |s| s[i]);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| st(a).cmp(&st(b)).then(stop[b].total_cmp(&stop[a])));
+    let pf = |v: &[f64]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let pu = |v: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<usize>>();
+    let start_s = start.map(pf);
+    let stop_s = pf(stop);
+    let status_s: Vec<bool> = order.iter().map(|&i| status[i]).collect();
+    let score_s = pf(score);
+    let strata_s = strata.map(pu);
+    let weights_s = weights.map(pf);
+    let cluster_s = cluster.map(pu);
+    harrell_sorted(
+        start_s.as_deref(),
+        &stop_s,
+        &status_s,
+        &score_s,
+        strata_s.as_deref(),
+        weights_s.as_deref(),
+        cluster_s.as_deref(),
+    )
+}
+
+fn harrell_sorted(
     start: Option<&[f64]>,
     stop: &[f64],
     status: &[bool],
