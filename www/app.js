@@ -133,6 +133,7 @@ async function loadBytes(bytes, name, { keepSpec = false } = {}) {
     renderRoles();
     setStatus(`${name} read. Check the endpoint and the event coding below.`);
     await analyze();
+    return true;
   } catch (err) {
     // After a change of the reading options, keep them on screen so they can be fixed.
     for (const id of ['#roles', '#results', '#source', '#preview-box', ...(keepSpec ? [] : ['#import-box'])]) $(id).hidden = true;
@@ -140,6 +141,7 @@ async function loadBytes(bytes, name, { keepSpec = false } = {}) {
     state.report = null;
     markIdle();
     showError(err instanceof Cancelled ? err : new Error(`${name} could not be read. ${err.message || err}`));
+    return false;
   }
 }
 
@@ -151,8 +153,8 @@ async function loadFile(file) {
 async function loadExample(entry) {
   const res = await fetch(`data/${entry.file}`);
   if (!res.ok) throw new Error(`cannot read example ${entry.file}: ${res.status}`);
-  await loadBytes(await res.arrayBuffer(), entry.file);
-  if (entry.spec) {
+  const ok = await loadBytes(await res.arrayBuffer(), entry.file);
+  if (ok && entry.spec) {
     applySpecPatch(entry.spec);
     renderRoles();
     await analyze();
@@ -203,7 +205,11 @@ function renderTable(t) {
   const box = el('div', { class: 'table-box', 'data-table-box': t.id }, wrap);
   if (t.note) box.append(el('p', { class: 'note', text: t.note }));
   const copy = el('button', { type: 'button', class: 'small', 'data-copy': t.id, text: 'Copy table' });
-  copy.addEventListener('click', () => copyTable(t).catch(showError));
+  copy.addEventListener('click', () => copyTable(t).then((ok) => {
+    copy.dataset.copied = ok ? 'yes' : 'no';
+    copy.textContent = ok ? 'Copied ✓' : 'Copy table';
+    setTimeout(() => (copy.textContent = 'Copy table'), 2000);
+  }, showError));
   const csv = el('button', { type: 'button', class: 'small', 'data-download-table': 'csv', text: 'CSV' });
   csv.addEventListener('click', () => downloadTable(t, 'csv').catch(showError));
   const md = el('button', { type: 'button', class: 'small', 'data-download-table': 'markdown', text: 'Markdown' });
@@ -237,8 +243,10 @@ async function copyTable(t) {
       }),
     ]);
     setStatus(`Table “${t.title || t.id}” copied: paste it into Word or Google Docs.`);
+    return true;
   } catch {
     setStatus('The browser did not allow copying; use the CSV download, or select the table and copy it by hand.');
+    return false;
   }
 }
 
@@ -575,6 +583,12 @@ async function analyze() {
   if (!state.spec) return;
   document.body.dataset.busy = '1';
   readRoles();
+  // Nothing changed since the last analysis (e.g. a text field losing focus): keep it.
+  const key = JSON.stringify([state.spec, figureOptions()]);
+  if (key === state.lastKey && state.report && !state.running) {
+    markIdle();
+    return;
+  }
   const id = ++state.latest;
   // A long job for older settings is still running: stop it rather than wait.
   if (state.running && performance.now() - state.running.started > 300) restartWorker();
@@ -598,6 +612,7 @@ async function analyze() {
     return;
   }
   if (id !== state.latest) return; // a newer analysis is on its way
+  state.lastKey = key;
   state.running = null;
   showBusy(false);
   showError(null);

@@ -3,7 +3,9 @@
 // No statistics here either: this file only routes messages to the Rust engine.
 import init, * as wasm from './pkg/survkit_wasm.js';
 
-const ready = init();
+const ready = init().catch((err) => {
+  throw new Error(`The analysis engine could not start in this browser (${err && err.message ? err.message : err}). Reload the page; if this persists, use a current Chrome, Edge, Firefox or Safari, which all run WebAssembly.`);
+});
 let session = null;
 
 function reply(id, type, payload, transfer) {

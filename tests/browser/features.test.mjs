@@ -184,8 +184,9 @@ test('tables: CSV and Markdown downloads, copy as formatted HTML', async () => {
   const md = await downloadOf(page, '[data-table-box="medians"] [data-download-table="markdown"]');
   assert.match(md.bytes.toString('utf8'), /^\|.*\|\s*$/m);
   assert.match(md.bytes.toString('utf8'), /\|\s*-{3,}/);
+  await page.bringToFront();
   await page.click('[data-table-box="medians"] [data-copy]');
-  await page.waitForFunction(() => /copied/.test(document.querySelector('#status').textContent));
+  await page.waitForSelector('[data-table-box="medians"] [data-copy][data-copied="yes"]');
   const html = await page.evaluate(async () => {
     const items = await navigator.clipboard.read();
     return items[0].types.includes('text/html') ? (await items[0].getType('text/html')).text() : '';
@@ -245,4 +246,54 @@ test('long work shows progress and can be cancelled; the page keeps working', as
   await settled(page);
   await page.waitForSelector('table[data-table="medians"]');
   assert.deepEqual(h.foreignRequests(), []);
+});
+
+test('an endpoint from dates (start date, end date, fallback end date) and a strata column', async () => {
+  const { page } = h;
+  const rows = ['id,randomised,died_on,last_seen,dead,arm,site'];
+  const day = (d) => new Date(Date.UTC(2015, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+  for (let i = 0; i < 60; i++) {
+    const start = (i * 37) % 300;
+    const dur = 30 + ((i * 53) % 700);
+    const dead = i % 3 !== 0;
+    rows.push(`${i + 1},${day(start)},${dead ? day(start + dur) : ''},${dead ? '' : day(start + dur)},${dead ? 'yes' : 'no'},${i % 2 ? 'A' : 'B'},${i % 4 < 2 ? 'north' : 'south'}`);
+  }
+  await dropFile(page, '#drop', 'dates.csv', Buffer.from(rows.join('\n')));
+  await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('dates.csv'));
+  await settled(page);
+  await page.selectOption('#ep-mode', 'dates');
+  await page.selectOption('#start-date', 'randomised');
+  await page.selectOption('#end-date', 'died_on');
+  await page.selectOption('#end-date2', 'last_seen');
+  await page.selectOption('#event-col', 'dead');
+  await page.selectOption('#group-col', 'arm');
+  await settled(page);
+  const med = await tableCells(page, 'medians');
+  assert.equal(med.length, 2, JSON.stringify(med));
+  assert.equal(Number(med[0][1]) + Number(med[1][1]), 60, 'every row used');
+  assert.match(await page.textContent('#event-coding'), /event = yes \(40 rows\); censored = no \(20 rows\)/);
+  const plain = await tableCells(page, 'tests');
+  await page.selectOption('#strata-col', 'site');
+  await settled(page);
+  const strat = await tableCells(page, 'tests');
+  assert.notEqual(strat[0][1], plain[0][1], 'the stratified log-rank chi-square differs');
+  // Leave the "no" rows out through the coding editor: the engine lists them as excluded.
+  await page.evaluate(() => (document.querySelector('#coding-editor').open = true));
+  await page.selectOption('#coding-editor select[data-value="no"]', 'exclude');
+  await settled(page);
+  const med2 = await tableCells(page, 'medians');
+  assert.equal(Number(med2[0][1]) + Number(med2[1][1]), 40);
+});
+
+test('an engine that cannot start is reported in words, not a frozen page', async () => {
+  const h2 = await open({ contextOptions: { serviceWorkers: 'block' } });
+  try {
+    const { page } = h2;
+    await page.route('**/pkg/survkit_wasm_bg.wasm', (r) => r.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }));
+    await page.goto(`${h2.origin}/`);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 30_000 });
+    assert.match(await page.textContent('#error'), /analysis engine could not start/);
+  } finally {
+    await h2.close();
+  }
 });

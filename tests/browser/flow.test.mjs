@@ -117,7 +117,9 @@ test('full flow on pbc.csv, numbers checked against R', async () => {
   assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
 
   // 7. Copy the multivariable table (formatted HTML for Word).
+  await page.bringToFront();
   await page.click('[data-table-box="multivariable"] [data-copy]');
+  await page.waitForSelector('[data-table-box="multivariable"] [data-copy][data-copied="yes"]');
   const html = await page.evaluate(async () => {
     const items = await navigator.clipboard.read();
     return (await items[0].getType('text/html')).text();
