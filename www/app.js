@@ -371,7 +371,9 @@ function endpointBlock(ep, i, names, dateNames) {
   // Caveats about reading the data (e.g. R's 1/2 coding assumed) belong beside the coding.
   if (sentence) for (const w of reportEp.warnings || []) if (w.context === 'data') block.append(warningNode(w));
   const values = columnValues(ep.event);
-  if (values && values.length) {
+  if (values && values.length > 12) {
+    block.append(el('p', { class: 'note', text: `“${ep.event}” has many different values (${values.length >= 50 ? '50 or more' : values.length}): is it really the column that says whether the event happened?` }));
+  } else if (values && values.length) {
     const explicit = (ep.event_map && Object.keys(ep.event_map).length) || ep.event_values;
     const guess = codingFromSentence(sentence);
     const meaningOf = (v) => {
@@ -543,8 +545,15 @@ function readRoles() {
     if (ref) v.reference = ref.value || null;
     return v;
   }).filter(Boolean);
-  // The engine screens every covariate and fits them together when no model is named.
-  spec.cox = { ...(spec.cox || {}), covariates: [], univariable: [], ties: $('#ties').value, conf_level: conf };
+  // The engine screens every covariate and fits them together when no model is named;
+  // a model named in loaded settings is kept until the choice of covariates changes.
+  const names = (list) => list.map((c) => c.column).sort().join('\n');
+  const same = names(spec.covariates) === names([...old.values()]);
+  spec.cox = { ...(spec.cox || {}), ties: $('#ties').value, conf_level: conf };
+  if (!same) {
+    spec.cox.covariates = [];
+    spec.cox.univariable = [];
+  }
 }
 
 function figureOptions() {
