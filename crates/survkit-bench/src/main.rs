@@ -85,17 +85,30 @@ fn generate(out: &Path, n: usize, p: usize) -> Result<(), String> {
     fs::rename(&tmp, out).map_err(|e| e.to_string())
 }
 
-/// CPU time of this (single-threaded) process in seconds, from the scheduler's
-/// nanosecond counter (`/proc/thread-self/schedstat`); NaN without /proc.
+/// CPU time of this process in seconds (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`,
+/// nanosecond resolution; /proc's counters only advance at scheduler ticks).
 fn cpu_s() -> f64 {
-    fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |ns| ns / 1e9)
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec (two 64-bit fields on x86-64/aarch64
+    // Linux) through a valid pointer.
+    let rc = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    if rc == 0 {
+        ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+    } else {
+        f64::NAN
+    }
 }
 
 /// Wall-clock and CPU times of `reps + 1` runs of `f` (the first is the warm-up and
