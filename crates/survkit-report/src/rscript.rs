@@ -233,8 +233,7 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
     );
     s.push_str(
         "# Run it in the folder of the data file:   Rscript this-script.R [data file] [output.json]\n\
-         # It prints R's results; with the jsonlite package installed it also writes them as JSON.\n\
-         # Conventions as in survkit's Report: ",
+         # It prints R's results; with the jsonlite package installed it also writes them as JSON.\n# ",
     );
     s.push_str(report["conventions_text"].as_str().unwrap_or(""));
     s.push_str("\n\nlibrary(survival)\n");
@@ -515,12 +514,21 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             rn(conf_level),
             nv(&quantiles)
         );
+        let rmean = survival["rmst_tau"]
+            .as_f64()
+            .map(rn)
+            .unwrap_or_else(|| "\"common\"".into());
+        let _ = writeln!(
+            s,
+            "print(fit, rmean = {rmean})  # restricted mean survival time"
+        );
+        s.push_str(&format!("tab <- summary(fit, rmean = {rmean})$table\n"));
         s.push_str(
-            "tab <- summary(fit)$table\nif (is.null(dim(tab))) tab <- t(as.matrix(tab))\n\
+            "if (is.null(dim(tab))) tab <- t(as.matrix(tab))\n\
              lev <- if (is.null(fit$strata)) \"all\" else sub(\"^group=\", \"\", names(fit$strata))\n\
              medians <- data.frame(group = lev, n = unname(tab[, \"records\"]), events = unname(tab[, \"events\"]),\n\
              \x20                     median = unname(tab[, \"median\"]), lower = unname(tab[, grep(\"LCL$\", colnames(tab))]),\n\
-             \x20                     upper = unname(tab[, grep(\"UCL$\", colnames(tab))]))\n",
+             \x20                     upper = unname(tab[, grep(\"UCL$\", colnames(tab))]), rmean = unname(tab[, \"rmean\"]))\n",
         );
         if !times.is_empty() {
             let _ = writeln!(

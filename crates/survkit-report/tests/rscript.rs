@@ -107,6 +107,12 @@ fn r_script_reproduces_lung_report_against_r() {
             tol,
             "median upper",
         );
+        close(
+            f(&c["rmst"]["estimate"]),
+            f(&m["rmean"]),
+            tol,
+            "restricted mean",
+        );
     }
     // Survival at 6 and 12 months, per group.
     let at = rep["at_times"].as_array().unwrap();
@@ -171,7 +177,7 @@ fn r_script_recodes_explicit_event_values_against_r() {
       "endpoints": [{"time": "time", "event": "status", "event_values": ["1"]}],
       "group": {"column": "trt"},
       "strata": {"column": "celltype"},
-      "survival": {"conf_type": "plain", "conf_level": 0.9}
+      "survival": {"conf_type": "plain", "conf_level": 0.9, "rmst_tau": 200}
     }"#;
     let Some((report, r, _)) = both("veteran.csv", spec) else {
         return;
@@ -197,6 +203,12 @@ fn r_script_recodes_explicit_event_values_against_r() {
             f(&m["upper"]),
             1e-6,
             "median upper",
+        );
+        close(
+            f(&c["rmst"]["estimate"]),
+            f(&m["rmean"]),
+            1e-6,
+            "restricted mean up to 200",
         );
     }
     close(
