@@ -81,6 +81,7 @@ const state = {
   values: new Map(), // column -> [{value, count}] from the engine
   presets: [],
   activeEndpoint: 0,
+  incomplete: [], // what the user still has to say before the Spec can be run
   latest: 0, // id of the newest analysis; older results are dropped
   running: null, // {id, requestId, started, message}
 };
@@ -381,7 +382,7 @@ function endpointBlock(ep, i, names, dateNames) {
         const key = Object.keys(ep.event_map || {}).find((k) => k.toLowerCase() === v.toLowerCase());
         if (key) return ep.event_map[key];
         if (ep.event_values) return ep.event_values.some((x) => x.toLowerCase() === v.toLowerCase()) ? 'event' : 'censored';
-        return 'exclude';
+        return '';
       }
       return guess.get(v.toLowerCase()) || '';
     };
@@ -482,6 +483,8 @@ const optNumber = (text) => (text.trim() === '' || !Number.isFinite(Number(text)
 /** Reads the form into the Spec (the user's choices only; the engine validates). */
 function readRoles() {
   const spec = state.spec;
+  const incomplete = [];
+  state.incomplete = incomplete;
   spec.endpoints = spec.endpoints.map((old, i) => {
     const ep = { ...old };
     ep.name = byId(fid('ep-name', i))?.value.trim() || '';
@@ -510,6 +513,10 @@ function readRoles() {
       if (sels.some((s) => s.dataset.touched)) {
         ep.event_map = map;
         ep.event_values = null;
+      }
+      const open = sels.filter((s) => !s.value).map((s) => `“${s.dataset.value}”`);
+      if (Object.keys(ep.event_map || {}).length && open.length) {
+        incomplete.push(`Say what ${open.join(', ')} in ${ev} ${open.length > 1 ? 'mean' : 'means'} (event, censored or leave out) to see the results.`);
       }
     }
     ep.event = ev;
@@ -592,6 +599,12 @@ async function analyze() {
   if (!state.spec) return;
   document.body.dataset.busy = '1';
   readRoles();
+  // The user is still telling what each event value means: wait until every value has one.
+  if (state.incomplete.length) {
+    setStatus(state.incomplete.join(' '));
+    markIdle();
+    return;
+  }
   // Nothing changed since the last analysis (e.g. a text field losing focus): keep it.
   const key = JSON.stringify([state.spec, figureOptions()]);
   if (key === state.lastKey && state.report && !state.running) {
