@@ -138,7 +138,7 @@ async function loadBytes(bytes, name, { keepSpec = false } = {}) {
   } catch (err) {
     // After a change of the reading options, keep them on screen so they can be fixed.
     for (const id of ['#roles', '#results', '#source', '#preview-box', ...(keepSpec ? [] : ['#import-box'])]) $(id).hidden = true;
-    state.spec = null;
+    if (!keepSpec) state.spec = null;
     state.report = null;
     markIdle();
     showError(err instanceof Cancelled ? err : new Error(`${name} could not be read. ${err.message || err}`));
@@ -290,9 +290,12 @@ function renderSource() {
 }
 
 function fillSelect(select, values, selected, blank) {
+  const list = values.map((v) => (typeof v === 'object' ? v : { value: v, text: v }));
+  // A choice (e.g. from loaded settings) that this file does not have stays, marked as such.
+  if (selected && !list.some((v) => v.value === selected)) list.push({ value: selected, text: `${selected} (not in this file)` });
   select.replaceChildren(
     ...(blank ? [el('option', { value: '', text: blank })] : []),
-    ...values.map((v) => (typeof v === 'object' ? v : { value: v, text: v })).map((v) => el('option', { value: v.value, text: v.text, selected: v.value === selected })),
+    ...list.map((v) => el('option', { value: v.value, text: v.text, selected: v.value === selected })),
   );
   select.value = selected ?? '';
   if (select.value !== (selected ?? '') && blank) select.value = '';
@@ -430,6 +433,7 @@ function renderRoles() {
   const curveLevels = (state.report?.endpoints?.[0]?.km || []).map((c) => c.group).filter((x) => x !== null && x !== undefined);
   const gv = g ? (state.report?.spec?.group?.column === g && curveLevels.length ? curveLevels : (columnValues(g) || []).map((v) => v.value)) : [];
   fillSelect($('#group-ref'), gv, spec.survival?.reference_group || '', g ? '(first group)' : '(no groups)');
+  $('#group-levels').placeholder = gv.length ? `e.g. ${gv.slice(0, 4).join(', ')}` : 'as in the file';
   $('#group-ref').disabled = !g;
   fillSelect($('#strata-col'), names, spec.strata?.column || '', '(none)');
 

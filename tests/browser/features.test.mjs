@@ -85,7 +85,14 @@ test('options reach the engine: CI level, times, RMST, reference group, figure o
   await settled(page);
   const at = await tableCells(page, 'at_times');
   assert.ok(at.length >= 4, `survival at 2 times for 2 groups: ${JSON.stringify(at)}`);
-  // Reference group 2: the hazard ratio row in the tests changes.
+  // Level order: 2 first.
+  await page.fill('#group-levels', '2, 1');
+  await page.press('#group-levels', 'Tab');
+  await settled(page);
+  assert.deepEqual((await tableCells(page, 'medians')).map((r) => r[0]), ['sex = 2', 'sex = 1']);
+  await page.fill('#group-levels', '');
+  await page.press('#group-levels', 'Tab');
+  // Reference group 2.
   await page.selectOption('#group-ref', '2');
   await settled(page);
   // Figure options: CI bands add paths; 1 - S changes the axis; black and white has no colour.
@@ -296,4 +303,20 @@ test('an engine that cannot start is reported in words, not a frozen page', asyn
   } finally {
     await h2.close();
   }
+});
+
+test('reading options can be overridden, and a wrong choice is explained and undone', async () => {
+  const { page } = h;
+  await page.goto(`${h.origin}/`);
+  await page.waitForSelector('table[data-table="medians"]');
+  await settled(page);
+  await page.click('#import-box summary');
+  await page.selectOption('#imp-delimiter', ';');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /time|column/i);
+  assert.equal(await page.isVisible('#imp-delimiter'), true, 'the reading options stay on screen');
+  await page.selectOption('#imp-delimiter', '');
+  await page.waitForSelector('#error', { state: 'hidden' });
+  await settled(page);
+  assert.equal((await tableCells(page, 'medians')).length, 2);
 });
