@@ -26,6 +26,27 @@ struct Sectors<'a> {
 }
 
 impl Sectors<'_> {
+    /// The bytes of a chain (already checked with `chain` or walked above), at most
+    /// `len` of them.
+    fn collect(&self, start: u32, table: &[u32], len: usize) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut cur = start;
+        let mut steps = 0usize;
+        while cur != ENDOFCHAIN && out.len() < len {
+            out.extend_from_slice(self.get(cur)?);
+            steps += 1;
+            if steps > table.len() + 1 {
+                return None;
+            }
+            if out.len() >= len {
+                break;
+            }
+            cur = *table.get(cur as usize)?;
+        }
+        out.truncate(len);
+        Some(out)
+    }
+
     /// A whole sector, or None when it is not entirely in the file.
     fn get(&self, id: u32) -> Option<&[u8]> {
         let start = (id as usize).checked_mul(self.size)?;
@@ -54,12 +75,47 @@ impl Sectors<'_> {
     }
 }
 
-/// Whether the compound file's chains are all well formed.
+/// Whether the compound file's chains are all well formed, and its workbook stream
+/// has no record known to crash the XLS reader.
 pub(crate) fn cfb_is_sound(bytes: &[u8]) -> bool {
-    check(bytes).is_some()
+    check(bytes).is_some_and(|workbook| biff_is_sound(&workbook))
 }
 
-fn check(bytes: &[u8]) -> Option<()> {
+/// Scans BIFF records for a DIMENSIONS record whose last row lies before its first
+/// (calamine 0.34 subtracts them without a check).
+fn biff_is_sound(stream: &[u8]) -> bool {
+    let mut i = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(stream, i), u16_at(stream, i + 2)) {
+        let data = match stream.get(i + 4..i + 4 + len as usize) {
+            Some(d) => d,
+            None => break,
+        };
+        if typ == 0x0200 {
+            let rows = match data.len() {
+                10 => u16_at(data, 0)
+                    .zip(u16_at(data, 2))
+                    .map(|(a, b)| (a as u32, b as u32)),
+                14 => u32_at(data, 0).zip(u32_at(data, 4)),
+                _ => None,
+            };
+            let cl = match data.len() {
+                10 => u16_at(data, 6),
+                14 => u16_at(data, 10),
+                _ => None,
+            };
+            if let (Some((rf, rl)), Some(cl)) = (rows, cl) {
+                if rl >= 1 && cl >= 1 && rl - 1 < rf {
+                    return false;
+                }
+            }
+        }
+        i += 4 + len as usize;
+    }
+    true
+}
+
+/// Checks the container; returns the workbook stream ("Workbook" or "Book").
+fn check(bytes: &[u8]) -> Option<Vec<u8>> {
     let header = bytes.get(..512)?;
     let size = match u16_at(header, 30)? {
         9 => 512usize,
@@ -95,6 +151,7 @@ fn check(bytes: &[u8]) -> Option<()> {
     // Directory entries.
     let dir_bytes = sectors.chain(dir_start, &fats, usize::MAX)?;
     let mut dirs: Vec<(u32, usize)> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut cur = dir_start;
     let mut seen = 0usize;
     while cur != ENDOFCHAIN && seen < dir_bytes {
@@ -107,6 +164,13 @@ fn check(bytes: &[u8]) -> Option<()> {
                 u32_at(e, 120)? as usize
             };
             dirs.push((start, len));
+            let units: Vec<u16> = e
+                .get(..64)?
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .take_while(|u| *u != 0)
+                .collect();
+            names.push(String::from_utf16_lossy(&units));
         }
         seen += size;
         cur = *fats.get(cur as usize)?;
@@ -114,9 +178,11 @@ fn check(bytes: &[u8]) -> Option<()> {
     let &(root_start, root_len) = dirs.first()?;
     let mut mini_fats: Vec<u32> = Vec::new();
     let mut mini_stream_len = 0usize;
+    let mut mini_stream: Vec<u8> = Vec::new();
     if mini_fat_len > 0 {
         let got = sectors.chain(root_start, &fats, root_len)?;
         mini_stream_len = got.min(root_len);
+        mini_stream = sectors.collect(root_start, &fats, mini_stream_len)?;
         sectors.chain(mini_fat_start, &fats, mini_fat_len.saturating_mul(size))?;
         let mut cur = mini_fat_start;
         let mut steps = 0;
@@ -126,11 +192,19 @@ fn check(bytes: &[u8]) -> Option<()> {
             steps += 1;
         }
     }
+    let mini = Sectors {
+        data: &mini_stream,
+        size: 64,
+    };
+    let mut workbook = Vec::new();
     // Every stream the reader may open.
-    for &(start, len) in dirs.iter().skip(1) {
+    for (k, &(start, len)) in dirs.iter().enumerate().skip(1) {
         if len == 0 || start == ENDOFCHAIN || start >= RESERVED {
             continue;
         }
+        let is_workbook = names
+            .get(k)
+            .is_some_and(|n| n.eq_ignore_ascii_case("workbook") || n.eq_ignore_ascii_case("book"));
         if len < 4096 {
             // Mini stream: sectors of 64 bytes inside the root entry's stream.
             let mut cur = start;
@@ -151,9 +225,15 @@ fn check(bytes: &[u8]) -> Option<()> {
                 }
                 cur = *mini_fats.get(cur as usize)?;
             }
+            if is_workbook && workbook.is_empty() {
+                workbook = mini.collect(start, &mini_fats, len)?;
+            }
         } else {
             sectors.chain(start, &fats, len)?;
+            if is_workbook && workbook.is_empty() {
+                workbook = sectors.collect(start, &fats, len)?;
+            }
         }
     }
-    Some(())
+    Some(workbook)
 }

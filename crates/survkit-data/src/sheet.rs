@@ -197,7 +197,26 @@ where
 }
 
 /// Reads one sheet of a workbook into raw columns.
+///
+/// calamine's readers are not hardened against every malformed file (fuzzing found
+/// panics in its XLS record parser), so where panics unwind (native builds) a panic
+/// becomes an error. In the wasm build (`panic = "abort"`) the worker would trap
+/// instead; the known crashing inputs are rejected before calamine sees them.
 pub(crate) fn read_workbook(
+    bytes: &[u8],
+    format: Format,
+    sheet: Option<&str>,
+) -> Result<SheetData, ImportError> {
+    let run = std::panic::AssertUnwindSafe(|| read_workbook_inner(bytes, format, sheet));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        Err(err(
+            format,
+            "the spreadsheet reader failed on this file's internal structure",
+        ))
+    })
+}
+
+fn read_workbook_inner(
     bytes: &[u8],
     format: Format,
     sheet: Option<&str>,

@@ -42,3 +42,27 @@ fn fixtures_under_every_option_selector() {
     }
     assert!(n > 20);
 }
+
+/// Malformed .xls files are rejected before the XLS reader sees them (in the wasm
+/// build a reader panic would trap the worker rather than return an error).
+#[test]
+fn malformed_xls_rejected_up_front() {
+    for name in [
+        "xls_cfb_cyclic_chain.bin",
+        "xls_dimensions_overflow.bin",
+        "xls_cfb_directory_overrun.bin",
+    ] {
+        let path = format!("{}/tests/fixtures/fuzz/{name}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(path).unwrap();
+        let e = survkit_data::import(
+            &bytes[1..],
+            "x.xls",
+            &survkit_data::ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("internal structure is damaged"),
+            "{name}: {e}"
+        );
+    }
+}
