@@ -7,6 +7,8 @@
 #   buildstd - these Debian machines: rustup cannot download the target, so the wasm32
 #              standard library is built from source with Debian's rustc-web (1.96) and
 #              `-Zbuild-std`. See docs/toolchain.md.
+#   nightly  - WASM_MODE=nightly: rustup's nightly with rust-src, the same build-std
+#              flags as buildstd (used by the GitHub Pages workflow for the same size).
 # shellcheck shell=bash
 
 WASM_TARGET=wasm32-unknown-unknown
@@ -62,11 +64,25 @@ wasm_cargo() {
   if [ "$WASM_MODE" = rustup ]; then
     CARGO_TARGET_DIR=$WASM_TARGET_DIR cargo "$sub" --target "$WASM_TARGET" "$@"
   else
-    local std=std,panic_abort
-    [ "$sub" = test ] && std=std,panic_abort,test
-    RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$WASM_TARGET_DIR \
-      PATH=/usr/bin:$PATH \
-      /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=$std "$@"
+    local std=std,panic_abort extra=() flags=${RUSTFLAGS:-}
+    if [ "$sub" = test ]; then
+      std=std,panic_abort,test
+    elif [ "$sub" = build ]; then
+      # Building std ourselves allows a smaller module: panics abort at once without
+      # formatting a message (nobody reads it: a trap is reported by the worker), and
+      # std's size-optimised algorithms. About 20% of the module.
+      flags="$flags -Zunstable-options -Cpanic=immediate-abort"
+      extra=(-Zbuild-std-features=optimize_for_size)
+    fi
+    if [ "$WASM_MODE" = nightly ]; then
+      RUSTFLAGS=$flags CARGO_TARGET_DIR=$WASM_TARGET_DIR \
+        cargo +nightly "$sub" --target "$WASM_TARGET" -Zbuild-std=$std "${extra[@]}" "$@"
+    else
+      # Debian's cargo first on PATH so that `cargo clippy` finds Debian's clippy too.
+      RUSTFLAGS=$flags RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$WASM_TARGET_DIR \
+        PATH=/usr/bin:$PATH \
+        /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=$std "${extra[@]}" "$@"
+    fi
   fi
 }
 

@@ -119,7 +119,7 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
     let level = format_num(Some(100.0 * spec.survival.km.conf_level));
     let unit = &ep.time_unit;
     let mut s = format!(
-        "Survival was estimated with the Kaplan–Meier method; standard errors used Greenwood's formula and {level}% confidence intervals {}. Medians and their confidence intervals were read off the survival curve as in R's survival package. Median follow-up was estimated with the reverse Kaplan–Meier method.",
+        "Survival was estimated with the Kaplan–Meier method; standard errors used Greenwood's formula and {level}% confidence intervals used {}. Medians and their confidence intervals were read off the survival curve as in R's survival package. Median follow-up was estimated with the reverse Kaplan–Meier method.",
         conf_words(&conf)
     );
     let group_name = spec
