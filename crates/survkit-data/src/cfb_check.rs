@@ -128,9 +128,18 @@ fn check(bytes: &[u8]) -> Option<Vec<u8>> {
         size,
     };
     let n_sectors = sectors.data.len() / size;
+    // The reader sizes buffers from these header counts before reading anything.
+    let fat_len = u32_at(header, 44)? as usize;
+    let difat_capacity = u32_at(header, 62)? as usize; // as calamine 0.34 reads it
+    if fat_len > n_sectors + 1 || difat_capacity > 64 << 20 {
+        return None;
+    }
     let dir_start = u32_at(header, 48)?;
     let mini_fat_start = u32_at(header, 60)?;
     let mini_fat_len = u32_at(header, 64)? as usize;
+    if mini_fat_len > n_sectors {
+        return None;
+    }
     let difat_start = u32_at(header, 68)?;
     // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
     let mut difat: Vec<u32> = u32s(header.get(76..512)?).collect();
