@@ -226,7 +226,7 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     Ok(spec)
 }
 
-fn analyze(a: &AnalyzeArgs) -> Result<serde_json::Value, String> {
+fn analyze(a: &AnalyzeArgs) -> Result<survkit_report::Report, String> {
     let spec = build_spec(a)?;
     if let Some(p) = &a.save_spec {
         let json = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
@@ -238,8 +238,7 @@ fn analyze(a: &AnalyzeArgs) -> Result<serde_json::Value, String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let report = analyze_bytes(&bytes, &name, &spec).map_err(|e| e.to_string())?;
-    serde_json::to_value(&report).map_err(|e| e.to_string())
+    analyze_bytes(&bytes, &name, &spec).map_err(|e| e.to_string())
 }
 
 fn print_text(report: &serde_json::Value) {
@@ -293,13 +292,14 @@ fn main_inner() -> Result<(), String> {
     match cli.command {
         Command::Analyze(a) => {
             let report = analyze(&a)?;
+            // The JSON straight from the typed Report: the same serialiser as the page's.
             if a.json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 );
             } else {
-                print_text(&report);
+                print_text(&serde_json::to_value(&report).map_err(|e| e.to_string())?);
             }
         }
         Command::Figure {
@@ -309,7 +309,7 @@ fn main_inner() -> Result<(), String> {
             width_cm,
             height_cm,
         } => {
-            let report = analyze(&analysis)?;
+            let report = serde_json::to_value(analyze(&analysis)?).map_err(|e| e.to_string())?;
             let kind: FigureKind = json_enum("figure", &kind, "km, forest, cumhaz or loglog")?;
             let req = FigureRequest {
                 kind,

@@ -1,7 +1,7 @@
 //! Runs a Spec on a Table into a Report: the one path used by the page and the CLI.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use survkit_data::{import, prepare, Exclusion, ImportOptions, SourceInfo, Table};
 
 use crate::cox::{cox_section, CoxSection};
@@ -73,19 +73,10 @@ pub struct EndpointReport {
 
 impl Serialize for EndpointReport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
-        let mut m = Map::new();
+        use serde::ser::{Error, SerializeMap};
         let to = |v: &dyn erased::Ser| v.value().map_err(S::Error::custom);
-        m.insert("name".into(), Value::from(self.name.clone()));
-        m.insert("time_unit".into(), Value::from(self.time_unit.clone()));
-        m.insert("n".into(), Value::from(self.n));
-        m.insert("events".into(), Value::from(self.events));
-        m.insert(
-            "event_coding".into(),
-            Value::from(self.event_coding.clone()),
-        );
-        m.insert("excluded".into(), to(&self.excluded)?);
         let mut warnings = to(&self.warnings)?;
+        let mut parts = Vec::new();
         for part in [to(&self.survival)?, to(&self.cox)?] {
             if let Value::Object(obj) = part {
                 for (k, v) in obj {
@@ -94,14 +85,26 @@ impl Serialize for EndpointReport {
                             all.extend(more);
                         }
                     } else {
-                        m.insert(k, v);
+                        parts.push((k, v));
                     }
                 }
             }
         }
-        m.insert("warnings".into(), warnings);
-        m.insert("methods".into(), Value::from(self.methods.clone()));
-        Value::Object(m).serialize(s)
+        // Keys in a fixed, readable order: identity and counts first, then the
+        // sections, then all warnings together and the methods text.
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("name", &self.name)?;
+        m.serialize_entry("time_unit", &self.time_unit)?;
+        m.serialize_entry("n", &self.n)?;
+        m.serialize_entry("events", &self.events)?;
+        m.serialize_entry("event_coding", &self.event_coding)?;
+        m.serialize_entry("excluded", &self.excluded)?;
+        for (k, v) in &parts {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("warnings", &warnings)?;
+        m.serialize_entry("methods", &self.methods)?;
+        m.end()
     }
 }
 
