@@ -58,6 +58,12 @@ impl Fenwick {
             i += i & i.wrapping_neg();
         }
     }
+    /// Empties the tree (O(m)).
+    fn clear(&mut self) {
+        self.t.iter_mut().for_each(|v| *v = 0.0);
+        self.point.iter_mut().for_each(|v| *v = 0.0);
+        self.total = 0.0;
+    }
     /// Sum over ranks `< rank`.
     fn below(&self, rank: usize) -> f64 {
         let mut s = 0.0;
@@ -76,46 +82,13 @@ impl Fenwick {
     }
 }
 
-/// Harrell's C of a risk score `score` (higher = earlier event expected).
+/// Harrell's C of a risk score `score` (higher = earlier event expected), for rows in
+/// sweep order: stratum ascending, then stop time descending (as `cox::fit` stores them,
+/// so no second sort of a million rows is needed).
 ///
 /// Inputs are assumed validated by the caller (equal lengths, finite values, start <
 /// stop); `strata` and `weights` default to one stratum and unit weights.
-pub(crate) fn harrell(
-    start: Option<&[f64]>,
-    stop: &[f64],
-    status: &[bool],
-    score: &[f64],
-    strata: Option<&[usize]>,
-    weights: Option<&[f64]>,
-    cluster: Option<&[usize]>,
-) -> Concordance {
-    // Work on copies in sweep order (stratum, stop descending): the sweep then reads
-    // memory sequentially, which matters with a million rows. C is order-free.
-    let n = stop.len();
-    let st = |i: usize| strata.map_or(0, |s| s[i]);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| st(a).cmp(&st(b)).then(stop[b].total_cmp(&stop[a])));
-    let pf = |v: &[f64]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-    let pu = |v: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<usize>>();
-    let start_s = start.map(pf);
-    let stop_s = pf(stop);
-    let status_s: Vec<bool> = order.iter().map(|&i| status[i]).collect();
-    let score_s = pf(score);
-    let strata_s = strata.map(pu);
-    let weights_s = weights.map(pf);
-    let cluster_s = cluster.map(pu);
-    harrell_sorted(
-        start_s.as_deref(),
-        &stop_s,
-        &status_s,
-        &score_s,
-        strata_s.as_deref(),
-        weights_s.as_deref(),
-        cluster_s.as_deref(),
-    )
-}
-
-fn harrell_sorted(
+pub(crate) fn harrell_sorted(
     start: Option<&[f64]>,
     stop: &[f64],
     status: &[bool],
@@ -128,23 +101,25 @@ fn harrell_sorted(
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
     let st = |i: usize| strata.map_or(0, |s| s[i]);
     // Ranks of the score (exact ties share a rank).
-    let mut by_score: Vec<usize> = (0..n).collect();
-    by_score.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    // (score, row) records sorted contiguously: indirect comparisons miss the cache.
+    let mut by_score: Vec<(f64, usize)> = score.iter().copied().zip(0..n).collect();
+    by_score.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut rank = vec![0usize; n];
     let mut r = 0;
     for k in 0..n {
-        if k > 0 && score[by_score[k]] != score[by_score[k - 1]] {
+        if k > 0 && by_score[k].0 != by_score[k - 1].0 {
             r += 1;
         }
-        rank[by_score[k]] = r;
+        rank[by_score[k].1] = r;
     }
+    drop(by_score);
     let m = r + 1;
-    let mut by_stop: Vec<usize> = (0..n).collect();
-    by_stop.sort_by(|&a, &b| st(a).cmp(&st(b)).then(stop[b].total_cmp(&stop[a])));
+    // Rows come in sweep order: the stop-time order is the identity.
+    let by_stop: Vec<usize> = (0..n).collect();
     let mut by_start: Vec<usize> = Vec::new();
     if let Some(s0) = start {
-        by_start = (0..n).collect();
-        by_start.sort_by(|&a, &b| st(a).cmp(&st(b)).then(s0[b].total_cmp(&s0[a])));
+        let stratum: Vec<usize> = (0..n).map(st).collect();
+        by_start = super::sweep_order(&stratum, s0);
     }
     // Per subject: weighted (concordant, discordant, tied) over pairs it belongs to.
     let mut own = vec![[0.0f64; 3]; n];
@@ -163,8 +138,7 @@ fn harrell_sorted(
         }
         // As the later member of a pair, subject j collects the events i with score above
         // (concordant), below (discordant), equal (tied) between joining and leaving.
-        let leave = |j: usize, deaths: &Fenwick, own: &mut [[f64; 3]], snap: &[[f64; 3]]| {
-            let q = deaths.split(rank[j]);
+        let leave = |j: usize, q: [f64; 3], own: &mut [[f64; 3]], snap: &[[f64; 3]]| {
             own[j][0] += q[2] - snap[j][2];
             own[j][1] += q[0] - snap[j][0];
             own[j][2] += q[1] - snap[j][1];
@@ -178,7 +152,7 @@ fn harrell_sorted(
             if let Some(s0) = start {
                 while sp < send && s0[by_start[sp]] >= t {
                     let j = by_start[sp];
-                    leave(j, &deaths, &mut own, &snap);
+                    leave(j, deaths.split(rank[j]), &mut own, &snap);
                     risk.add(rank[j], -w(j));
                     sp += 1;
                 }
@@ -216,27 +190,44 @@ fn harrell_sorted(
             }
             k = kend;
         }
-        // End of stratum: everyone still at risk leaves.
-        // The trees are emptied entry by entry (not reallocated), so that many small
-        // strata (matched sets) still cost O(n log n) in all.
-        if start.is_some() {
-            while sp < send {
-                let j = by_start[sp];
-                leave(j, &deaths, &mut own, &snap);
-                risk.add(rank[j], -w(j));
-                sp += 1;
-            }
+        // End of stratum: everyone still at risk leaves, and the trees are emptied for
+        // the next stratum. The deaths tree no longer changes here, so when many
+        // subjects remain (always, without strata), one O(m) pass of prefix sums answers
+        // their queries and zeroing the arrays empties the trees: with a million ranks,
+        // a tree walk per subject misses the cache at nearly every level. With few
+        // subjects (many small strata, matched sets), walk and remove entry by entry,
+        // so that the total stays O(n log n).
+        let leaving: &[usize] = if start.is_some() {
+            &by_start[sp..send]
         } else {
-            for &j in &touched {
-                leave(j, &deaths, &mut own, &snap);
+            &touched
+        };
+        let log2m = (usize::BITS - m.leading_zeros()) as usize;
+        if leaving.len().saturating_mul(log2m) >= m {
+            let mut below = Vec::with_capacity(m);
+            let mut acc = 0.0;
+            for &v in &deaths.point {
+                below.push(acc);
+                acc += v;
+            }
+            for &j in leaving {
+                let (lo, eq) = (below[rank[j]], deaths.point[rank[j]]);
+                leave(j, [lo, eq, deaths.total - lo - eq], &mut own, &snap);
+            }
+            risk.clear();
+            deaths.clear();
+        } else {
+            for &j in leaving {
+                leave(j, deaths.split(rank[j]), &mut own, &snap);
                 risk.add(rank[j], -w(j));
             }
-        }
-        for &j in &touched {
-            if status[j] {
-                deaths.add(rank[j], -w(j));
+            for &j in &touched {
+                if status[j] {
+                    deaths.add(rank[j], -w(j));
+                }
             }
         }
+        sp = send;
         touched.clear();
     }
     let denom = conc + disc + tied;

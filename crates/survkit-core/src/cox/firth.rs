@@ -149,7 +149,7 @@ pub fn firth(data: &CoxData, opts: &CoxOptions, conf_level: f64) -> Result<Firth
     }
     let mut s = Sorted::new(data, n);
     let mut caveats = Vec::new();
-    let cols = select_columns(data, &mut s, opts.ties, &mut caveats);
+    let (cols, _) = select_columns(data, &mut s, opts.ties, &mut caveats);
     let q = cols.len();
     let no_eval = || Error::NoData("the penalized likelihood could not be evaluated".into());
     let zero = vec![0.0; q];
