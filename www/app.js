@@ -467,6 +467,7 @@ function renderRoles() {
   $('#conf-type').value = sv.conf_type || 'log';
   $('#conf-level').value = String(sv.conf_level ?? 0.95);
   $('#ties').value = spec.cox?.ties || 'efron';
+  $('#zph').checked = !!spec.cox?.zph;
   $('#output-unit').value = spec.endpoints[0]?.output_unit || '';
   $('#times').value = (sv.times || []).join(', ');
   $('#rmst-tau').value = sv.rmst_tau ?? '';
@@ -560,7 +561,7 @@ function readRoles() {
   // a model named in loaded settings is kept until the choice of covariates changes.
   const names = (list) => list.map((c) => c.column).sort().join('\n');
   const same = names(spec.covariates) === names([...old.values()]);
-  spec.cox = { ...(spec.cox || {}), ties: $('#ties').value, conf_level: conf };
+  spec.cox = { ...(spec.cox || {}), ties: $('#ties').value, conf_level: conf, zph: $('#zph').checked };
   if (!same) {
     spec.cox.covariates = [];
     spec.cox.univariable = [];
@@ -672,6 +673,7 @@ const FIGURES = {
   forest: 'Forest plot (multivariable Cox model)',
   cumhaz: 'Cumulative hazard (Nelson–Aalen)',
   loglog: 'log(−log S) against log time (proportional hazards check)',
+  schoenfeld: 'Scaled Schoenfeld residuals (proportional hazards check)',
 };
 
 function figureBlock(i, kind, fig) {
@@ -749,6 +751,10 @@ function renderEndpoint(i) {
   }
   const ph = el('details', { class: 'ph' }, el('summary', { text: 'Cumulative hazard and proportional-hazards check' }));
   ph.append(figureBlock(i, 'cumhaz', figs.cumhaz), figureBlock(i, 'loglog', figs.loglog));
+  if (figs.schoenfeld) {
+    ph.append(...tablesOf('zph').map(renderTable), figureBlock(i, 'schoenfeld', figs.schoenfeld));
+    ph.open = true;
+  }
   panel.append(ph);
   const excluded = tablesOf('excluded');
   const nEx = ep.excluded?.length || 0;

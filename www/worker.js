@@ -26,6 +26,7 @@ function figures(reportJson, parsed, figure) {
     const out = {};
     const kinds = ['km', 'cumhaz', 'loglog'];
     if (ep.cox) kinds.push('forest');
+    if (ep.cox && ep.cox.zph) kinds.push('schoenfeld');
     for (const kind of kinds) {
       try {
         out[kind] = { svg: wasm.figure_svg(reportJson, JSON.stringify(figureRequest(figure, kind, i))) };

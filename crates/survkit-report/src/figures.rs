@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::figure::{
-    cumhaz_plot, forest_plot, km_plot, loglog_plot, CumhazPlot, Figure, FigureSize, ForestPlot,
-    ForestRow, KmCurve, KmPlot, LoglogPlot, StepCurve,
+    cumhaz_plot, forest_plot, km_plot, loglog_plot, schoenfeld_plot, CumhazPlot, Figure,
+    FigureSize, ForestPlot, ForestRow, KmCurve, KmPlot, LoglogPlot, SchoenfeldPanel,
+    SchoenfeldPlot, StepCurve,
 };
 use crate::text::{curve_label, num, p_phrase};
 
@@ -24,6 +25,9 @@ pub enum FigureKind {
     Cumhaz,
     /// log(−log S) against log time, to check proportional hazards.
     Loglog,
+    /// Scaled Schoenfeld residuals against time, one panel per covariate (needs the
+    /// multivariable model fitted with `cox.zph = true`).
+    Schoenfeld,
 }
 
 /// A figure request: which figure of which endpoint, its size and style. Fields not
@@ -200,6 +204,46 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
                 ..Default::default()
             };
             loglog_plot(&p, &size)
+        }
+        FigureKind::Schoenfeld => {
+            let model = ep.get("cox").filter(|c| c.is_object()).ok_or_else(|| {
+                format!(
+                    "{name}: no multivariable Cox model in this Report; choose covariates first"
+                )
+            })?;
+            let zph = model.get("zph").filter(|z| z.is_object()).ok_or_else(|| {
+                format!("{name}: the proportional-hazards check was not run; turn it on (cox.zph) first")
+            })?;
+            let time = arr(zph, "time");
+            let panels = zph["residuals"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let variable = r["variable"].as_str().unwrap_or("").to_string();
+                    // The line at the fitted coefficient, for a term with one coefficient.
+                    let coefs: Vec<f64> = model["terms"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|t| t["variable"].as_str() == Some(variable.as_str()))
+                        .filter_map(|t| t.get("coef").and_then(num))
+                        .collect();
+                    SchoenfeldPanel {
+                        term: variable,
+                        time: time.clone(),
+                        residual: arr(r, "values"),
+                        coef: (coefs.len() == 1).then(|| coefs[0]),
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            let p = SchoenfeldPlot {
+                panels,
+                x_label: format!("Time ({unit})"),
+                monochrome: req.monochrome.unwrap_or(false),
+            };
+            schoenfeld_plot(&p, &size)
         }
         FigureKind::Forest => {
             let model = ep.get("cox").filter(|c| c.is_object()).ok_or_else(|| {

@@ -264,6 +264,35 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
             });
         }
 
+        // Proportional-hazards check (cox.zph).
+        if let Some(zph) = ep["cox"].get("zph").filter(|z| z.is_object()) {
+            let test_row = |label: String, t: &Value| {
+                vec![
+                    label,
+                    get_f(t, "chisq").map_or("—".into(), |x| format!("{x:.2}")),
+                    format_num(get_f(t, "df")),
+                    format_p(get_f(t, "p")),
+                ]
+            };
+            let mut rows: Vec<Vec<String>> = zph["terms"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| test_row(t["variable"].as_str().unwrap_or("").to_string(), t))
+                .collect();
+            rows.push(test_row("GLOBAL".into(), &zph["global"]));
+            out.push(TableOut {
+                id: id("zph"),
+                title: format!("Proportional-hazards check ({name})"),
+                columns: vec![s("Variable"), s("Chi-square"), s("df"), s("P")],
+                rows,
+                note: Some(format!(
+                    "Test of scaled Schoenfeld residuals against {} time (Grambsch & Therneau 1994), as R's cox.zph; a small P suggests the hazard ratio changes over time.",
+                    zph["transform"].as_str().unwrap_or("km")
+                )),
+            });
+        }
+
         // Exclusions.
         let excl = ep["excluded"].as_array().cloned().unwrap_or_default();
         if !excl.is_empty() {
