@@ -680,8 +680,9 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
     // Residuals and robust variance from one extra recorded sweep.
     let recs = cur_recs;
     let eta = s.shifted_eta(&beta);
-    let (score_resid, resid) = residuals(&s, &recs, &eta);
     let robust = opts.robust || data.cluster.is_some();
+    // Score residuals (n × q) only feed the robust variance: skip them otherwise.
+    let (score_resid, resid) = residuals(&s, &recs, &eta, robust);
     let mut robust_var_q = None;
     let mut robust_score = None;
     if robust {
@@ -690,7 +691,7 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
             // Robust score test at β = 0 (Lin & Wei 1989): U(0)ᵀ (D₀ᵀD₀)⁻¹ U(0), with the
             // score residuals at zero scaled by I(0)⁻¹.
             let eta0 = s.shifted_eta(&vec![0.0; q]);
-            let (sr0, _) = residuals(&s, &recs0, &eta0);
+            let (sr0, _) = residuals(&s, &recs0, &eta0, true);
             let i0 = to_matrix(&i0_flat, q);
             if let Some(ch0) = Cholesky::new(i0) {
                 let v0 = ch0.inverse();
@@ -779,7 +780,13 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
 /// `Lᵢ = δᵢ (xᵢ − x̄(tᵢ)) − rᵢ (xᵢ H − XH) + δᵢ rᵢ (xᵢ Hc − XHc)` where the last term
 /// gives back the part of the tied-event hazard an event does not carry under Efron's
 /// approximation; the martingale residual is `Mᵢ = δᵢ − rᵢ H + δᵢ rᵢ Hc`.
-fn residuals(s: &Sorted, recs: &[EventTime], eta: &[f64]) -> (Vec<f64>, Residuals) {
+/// With `with_score = false` the score residuals are left empty.
+fn residuals(
+    s: &Sorted,
+    recs: &[EventTime],
+    eta: &[f64],
+    with_score: bool,
+) -> (Vec<f64>, Residuals) {
     let n = s.n;
     let q = s.p;
     // Event records come per stratum in descending time; cumulate ascending.
@@ -793,7 +800,7 @@ fn residuals(s: &Sorted, recs: &[EventTime], eta: &[f64]) -> (Vec<f64>, Residual
     }
     let mut cum_h = vec![0.0; recs.len() + 1];
     let mut cum_xh = vec![0.0; (recs.len() + 1) * q];
-    let mut score = vec![0.0; n * q];
+    let mut score = vec![0.0; if with_score { n * q } else { 0 }];
     let mut mart = vec![0.0; n];
     for &(rb, re) in &by_stratum {
         // Suffix sums in descending-time order: cum[k] = Σ over records k..re of the
@@ -841,6 +848,13 @@ fn residuals(s: &Sorted, recs: &[EventTime], eta: &[f64]) -> (Vec<f64>, Residual
         let tail_xh = |k: usize, jj: usize| if k >= re { 0.0 } else { cum_xh[k * q + jj] };
         let h = tail_h(a) - tail_h(bnd);
         let mut m = -r * h;
+        if s.status[i] {
+            m += 1.0 + r * recs[a].haz_corr;
+        }
+        mart[i] = m;
+        if !with_score {
+            continue;
+        }
         let row = &mut score[i * q..(i + 1) * q];
         for jj in 0..q {
             let xh = tail_xh(a, jj) - tail_xh(bnd, jj);
@@ -848,12 +862,10 @@ fn residuals(s: &Sorted, recs: &[EventTime], eta: &[f64]) -> (Vec<f64>, Residual
         }
         if s.status[i] {
             let rec = &recs[a];
-            m += 1.0 + r * rec.haz_corr;
             for jj in 0..q {
                 row[jj] += xi[jj] - rec.xbar[jj] + r * (xi[jj] * rec.haz_corr - rec.xhaz_corr[jj]);
             }
         }
-        mart[i] = m;
     }
     let deviance = mart
         .iter()
