@@ -25,6 +25,21 @@
 //! ([`Concordance`]), martingale and deviance residuals ([`Residuals`]), the
 //! proportional-hazards test ([`zph`]) and Firth's penalized likelihood ([`firth`]).
 //!
+//! # Cost
+//!
+//! One O(n log n) sort (by stratum, stop time descending; rows are then stored in that
+//! order), then per Newton step one O(n p²) sweep: each row enters the running risk-set
+//! sums once, and Efron's sub-steps cost O(d + p²) per distinct event time (see
+//! `sweep.rs`). The sweep at β = 0 done to screen for collinear columns is reused as
+//! the first step, and the event-time quantities for residuals are kept from the last
+//! step. Harrell's C reuses the sweep order and costs O(n log n) in two Fenwick trees
+//! over the ranks of the linear predictor. Measured with
+//! `cargo run --release -p survkit-core --example cox_timing -- 1e6 5` (synthetic
+//! cohort, whole-day times, 40% censored; CPU seconds on a shared 2-core machine at
+//! load 11–14): n = 1e6, p = 5: 1.6 s (was 3.0 s); p = 20: 2.7 s (was 8.7 s). At 1e6
+//! rows about a third of the fit is the concordance's tree walks, which miss the cache
+//! on a million ranks; the sweeps themselves are under a tenth.
+//!
 //! # References
 //!
 //! - Cox DR (1972). Regression models and life-tables. *JRSS B* 34:187–220.
