@@ -237,6 +237,7 @@ fn machine() -> Value {
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "memory_gb": mem_gb,
         "os": sh("uname -srm"),
+        "commit": sh("git rev-parse --short HEAD && git status --porcelain --untracked-files=no | wc -l | sed 's/^/modified files: /'"),
         "rustc": sh("rustc --version"),
         "node": sh("node --version"),
         "r": sh("Rscript -e 'cat(R.version.string, \"; survival\", format(packageVersion(\"survival\")), \"; data.table\", tryCatch(format(packageVersion(\"data.table\")), error = function(e) \"absent\"))' 2>/dev/null"),
@@ -494,6 +495,12 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
                 row["engines"][e.id] = r;
             }
             results.push(row);
+            // Saved as it goes, so an interrupted run keeps what it measured.
+            if let Ok(text) =
+                serde_json::to_string_pretty(&json!({"partial": true, "results": results}))
+            {
+                let _ = fs::write(root.join("results.partial.json"), text);
+            }
         }
     }
 
