@@ -69,10 +69,10 @@ wasm_cargo() {
       std=std,panic_abort,test
     elif [ "$sub" = build ]; then
       # Building std ourselves allows a smaller module: panics abort at once without
-      # formatting a message (nobody reads it: a trap is reported by the worker), and
-      # std's size-optimised algorithms. About 20% of the module.
+      # formatting a message (nobody reads it: a trap is reported by the worker).
+      # Not std's `optimize_for_size` feature: it swaps slice::sort for a small, slow
+      # sort, which made KM + log-rank at n = 1e6 13x slower (docs/performance.md).
       flags="$flags -Zunstable-options -Cpanic=immediate-abort"
-      extra=(-Zbuild-std-features=optimize_for_size)
     fi
     if [ "$WASM_MODE" = nightly ]; then
       RUSTFLAGS=$flags CARGO_TARGET_DIR=$WASM_TARGET_DIR \

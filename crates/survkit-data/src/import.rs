@@ -200,6 +200,7 @@ fn finish(
     let ctx = TypeCtx {
         decimal,
         missing: &missing,
+        missing_max_len: missing.iter().map(String::len).max().unwrap_or(0),
         date_order: opts.date_order,
         default_order,
     };

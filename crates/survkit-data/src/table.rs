@@ -325,17 +325,23 @@ impl RawColumn {
 pub(crate) struct TypeCtx<'a> {
     pub decimal: u8,
     pub missing: &'a [String],
+    /// Length in bytes of the longest token of `missing`.
+    pub missing_max_len: usize,
     pub date_order: Option<DateOrder>,
     /// Day order when every date fits both.
     pub default_order: DateOrder,
 }
 
 impl TypeCtx<'_> {
+    /// Whether a cell is one of the missing-value tokens (which the caller has already
+    /// trimmed). Called for every cell, so it first rejects on length, the cheapest test
+    /// that holds for any token list (a number such as "61.5" is longer than "NA").
     pub fn is_missing(&self, s: &str) -> bool {
-        let t = s.trim_matches(|c: char| c.is_whitespace());
-        self.missing
-            .iter()
-            .any(|m| m.trim().eq_ignore_ascii_case(t))
+        let t = trim_cell(s);
+        if t.len() > self.missing_max_len {
+            return false;
+        }
+        self.missing.iter().any(|m| m.eq_ignore_ascii_case(t))
     }
 }
 
