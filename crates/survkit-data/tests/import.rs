@@ -353,3 +353,15 @@ fn title_lines_and_trailing_delimiters() {
     let t = import(b"a,b\n1,2,\n3,4,\n", "x.csv", &ImportOptions::default()).unwrap();
     assert_eq!(t.columns().len(), 2);
 }
+
+#[test]
+fn xlsb_is_refused_with_what_to_do() {
+    let e = survkit_data::import(
+        b"PK\x03\x04 not really a workbook",
+        "trial.xlsb",
+        &ImportOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains(".xlsb") && e.contains("Save As"), "{e}");
+}
