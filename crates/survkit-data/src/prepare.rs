@@ -12,7 +12,7 @@ use crate::table::{Cell, Column, Table};
 use crate::values::{format_date, format_number, parse_date, parse_number};
 
 /// Words read as "event" when guessing the coding (compared in lower case).
-const EVENT_WORDS: [&str; 17] = [
+pub const EVENT_WORDS: [&str; 17] = [
     "dead",
     "deceased",
     "died",
@@ -32,7 +32,7 @@ const EVENT_WORDS: [&str; 17] = [
     "failed",
 ];
 /// Words read as "censored" when guessing the coding.
-const CENSOR_WORDS: [&str; 12] = [
+pub const CENSOR_WORDS: [&str; 12] = [
     "alive",
     "censored",
     "censor",

@@ -24,41 +24,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-/// Words survkit reads as "event" when it guesses the coding (survkit-data's list).
-const EVENT_WORDS: &[&str] = &[
-    "dead",
-    "deceased",
-    "died",
-    "death",
-    "event",
-    "true",
-    "t",
-    "yes",
-    "y",
-    "progressed",
-    "progression",
-    "relapse",
-    "relapsed",
-    "recurrence",
-    "recurred",
-    "failure",
-    "failed",
-];
-/// Words survkit reads as "censored" when it guesses the coding.
-const CENSOR_WORDS: &[&str] = &[
-    "alive",
-    "censored",
-    "censor",
-    "living",
-    "false",
-    "f",
-    "no",
-    "n",
-    "no event",
-    "event-free",
-    "event free",
-    "alive and well",
-];
+// The word lists come from the importer itself, so the script recodes exactly as
+// survkit does.
+use survkit_data::{CENSOR_WORDS, EVENT_WORDS};
 
 /// An R string literal.
 fn q(s: &str) -> String {
@@ -300,8 +268,8 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
          # event values, or survkit's guess (0/1 with 1 = event; R's 1/2 with 2 = event; words).\n\
          survkit_event <- function(x, values = NULL, map = NULL) {{\n  k <- survkit_key(x)\n  ev <- rep(NA_integer_, length(k))\n  if (!is.null(values) || length(map) > 0) {{\n    if (!is.null(values)) ev[!is.na(k)] <- as.integer(k[!is.na(k)] %in% survkit_key(values))\n    for (v in names(map)) ev[!is.na(k) & k == survkit_key(v)] <- map[[v]]\n    return(ev)\n  }}\n  n <- suppressWarnings(as.numeric(unique(k[!is.na(k)])))\n  n <- n[!is.na(n)]\n  zero_one <- (0 %in% n) || !(2 %in% n)\n  x <- suppressWarnings(as.numeric(k))\n  if (zero_one) {{ ev[!is.na(x) & x == 0] <- 0L; ev[!is.na(x) & x == 1] <- 1L }}\n  else {{ ev[!is.na(x) & x == 1] <- 0L; ev[!is.na(x) & x == 2] <- 1L }}\n  ev[is.na(x) & k %in% {}] <- 1L\n  ev[is.na(x) & k %in% {}] <- 0L\n  ev\n}}\n\
          survkit_date <- function(x) as.Date(survkit_text(x), tryFormats = c(\"%Y-%m-%d\", \"%d/%m/%Y\", \"%d.%m.%Y\", \"%m/%d/%Y\", \"%Y/%m/%d\"), optional = TRUE)\n",
-        qv(EVENT_WORDS),
-        qv(CENSOR_WORDS)
+        qv(&EVENT_WORDS),
+        qv(&CENSOR_WORDS)
     );
 
     // ---- row filter (applies to every endpoint)
