@@ -2,6 +2,8 @@
 // the Web Worker (worker.js); this module reads the user's choices into a Spec, sends
 // it, and shows the Report it gets back. No statistics and no option logic here.
 const $ = (sel) => document.querySelector(sel);
+// Tests only: ?test-delay-ms=N delays each analysis in the worker (to test cancelling).
+const TEST_DELAY_MS = Math.min(Number(new URLSearchParams(location.search).get('test-delay-ms')) || 0, 60_000);
 const byId = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------- worker plumbing
@@ -619,7 +621,7 @@ async function analyze() {
   const id = ++state.latest;
   // A long job for older settings is still running: stop it rather than wait.
   if (state.running && performance.now() - state.running.started > 300) restartWorker();
-  const job = request({ type: 'analyze', spec: state.spec, figure: figureOptions() });
+  const job = request({ type: 'analyze', spec: state.spec, figure: figureOptions(), delayMs: TEST_DELAY_MS });
   state.running = { id, requestId: job.requestId, started: performance.now(), message: 'Analysing…' };
   showBusy(true);
   let msg;

@@ -66,6 +66,9 @@ self.onmessage = async (event) => {
       case 'analyze': {
         if (!session) throw new Error('No file is loaded yet.');
         reply(id, 'progress', { message: 'Computing the estimates…' });
+        // Tests only (page URL ?test-delay-ms=N): make the job long enough to cancel,
+        // however fast the engine is on the test machine.
+        if (msg.delayMs) await new Promise((ok) => setTimeout(ok, msg.delayMs));
         const report = session.analyze(JSON.stringify(msg.spec));
         const parsed = JSON.parse(report);
         reply(id, 'progress', { message: 'Drawing the figures…' });

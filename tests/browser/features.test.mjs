@@ -232,6 +232,10 @@ test('settings: saved as small JSON without data, loaded back; R script download
 
 test('long work shows progress and can be cancelled; the page keeps working', async () => {
   const { page } = h;
+  // Each analysis waits 10 s in the worker first, so the test does not depend on how
+  // fast this machine runs the (real, 300 000-row) analysis.
+  await page.goto(`${h.origin}/?test-delay-ms=10000`);
+  await page.waitForSelector('table[data-table="medians"]', { timeout: 60_000 });
   // 300 000 rows, made inside the page (passing megabytes through the test protocol is slow).
   const dt = await page.evaluateHandle(() => {
     const rows = ['time,status,arm'];
@@ -253,6 +257,8 @@ test('long work shows progress and can be cancelled; the page keeps working', as
   await settled(page);
   await page.waitForSelector('table[data-table="medians"]');
   assert.deepEqual(h.foreignRequests(), []);
+  await page.goto(`${h.origin}/`); // back to undelayed analyses for the next tests
+  await page.waitForSelector('table[data-table="medians"]');
 });
 
 test('an endpoint from dates (start date, end date, fallback end date) and a strata column', async () => {
