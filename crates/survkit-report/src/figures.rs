@@ -127,13 +127,7 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
     if req.height_cm.is_some() {
         size.height = req.height_cm;
     }
-    let group_name = report["spec"]["group"].as_object().map(|g| {
-        g.get("label")
-            .and_then(Value::as_str)
-            .or(g.get("column").and_then(Value::as_str))
-            .unwrap_or("")
-            .to_string()
-    });
+    let group_name = crate::text::group_name(report);
     let unit = ep["time_unit"].as_str().unwrap_or("").to_string();
     let name = ep["name"].as_str().unwrap_or("").to_string();
     let fig = match req.kind {
@@ -257,11 +251,7 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
                 .flatten()
                 .map(|t| ForestRow {
                     label: t["variable"].as_str().unwrap_or("").to_string(),
-                    level: match (t["level"].as_str(), t["reference"].as_str()) {
-                        (Some(l), Some(r)) => format!("{l} vs {r}"),
-                        (Some(l), None) => l.to_string(),
-                        _ => "per unit".into(),
-                    },
+                    level: crate::text::term_level(t),
                     reference: false,
                     hazard_ratio: t.get("hazard_ratio").and_then(num),
                     lower: t.get("lower").and_then(num),

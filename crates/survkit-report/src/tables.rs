@@ -39,13 +39,7 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
     let multi = eps.len() > 1;
     let level = report["conventions"]["conf_level"].as_f64().unwrap_or(0.95);
     let ci = format!("{}% CI", format_num(Some(100.0 * level)));
-    let group_name = report["spec"]["group"].as_object().map(|g| {
-        g.get("label")
-            .and_then(Value::as_str)
-            .or(g.get("column").and_then(Value::as_str))
-            .unwrap_or("")
-            .to_string()
-    });
+    let group_name = crate::text::group_name(report);
     for (i, ep) in eps.iter().enumerate() {
         let id = |base: &str| {
             if multi {
@@ -190,11 +184,7 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
 
         // Cox: univariable screen and multivariable model.
         let term_row = |t: &Value| -> Vec<String> {
-            let level = match (t["level"].as_str(), t["reference"].as_str()) {
-                (Some(l), Some(r)) => format!("{l} vs {r}"),
-                (Some(l), None) => l.to_string(),
-                _ => "per unit".into(),
-            };
+            let level = crate::text::term_level(t);
             vec![
                 t["variable"].as_str().unwrap_or("").to_string(),
                 level,

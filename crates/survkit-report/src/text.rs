@@ -98,6 +98,26 @@ pub fn conventions(c: &Conventions) -> String {
     )
 }
 
+/// The group variable's name as the user labelled it (from the Report's `spec`).
+pub fn group_name(report: &Value) -> Option<String> {
+    report["spec"]["group"].as_object().map(|g| {
+        g.get("label")
+            .and_then(Value::as_str)
+            .or(g.get("column").and_then(Value::as_str))
+            .unwrap_or("")
+            .to_string()
+    })
+}
+
+/// The level column of a Cox term: "II vs I", the level alone, or "per unit".
+pub fn term_level(term: &Value) -> String {
+    match (term["level"].as_str(), term["reference"].as_str()) {
+        (Some(l), Some(r)) => format!("{l} vs {r}"),
+        (Some(l), None) => l.to_string(),
+        _ => "per unit".into(),
+    }
+}
+
 /// Label of one curve of the `km` list: "sex = 2", or "All patients".
 pub fn curve_label(curve: &Value, group_name: Option<&str>) -> String {
     match curve.get("group").and_then(Value::as_str) {
