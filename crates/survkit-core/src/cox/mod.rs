@@ -367,20 +367,38 @@ fn validate(d: &CoxData) -> Result<usize, Error> {
     Ok(n)
 }
 
+/// Key of `x` whose unsigned order is `f64::total_cmp`'s order: positive values get the
+/// sign bit set, negative ones are bit-complemented.
+fn total_order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
 /// Row indices by stratum ascending, then `time` descending, ties in input order.
 ///
-/// The keys are sorted as contiguous (stratum, time, row) records rather than as indices
-/// compared through the input slices: with a million rows, the indirect comparisons
-/// miss the cache on nearly every access and dominated the whole fit. The row index as
-/// last key makes the unstable sort reproduce the stable order exactly.
+/// The time order comes from one unstable sort of 128-bit integers (time key, row): the
+/// row as low bits reproduces the stable order, and integer comparisons are cheap and
+/// branch-free. (With a million rows, comparing indices through the input slices
+/// missed the cache and dominated the whole fit; records compared field by field were
+/// still twice as slow.) Strata, when they vary, follow in a stable sort by stratum.
 pub(crate) fn sweep_order(stratum: &[usize], time: &[f64]) -> Vec<usize> {
-    let mut keys: Vec<(usize, f64, usize)> = time
+    let mut keys: Vec<u128> = time
         .iter()
         .enumerate()
-        .map(|(i, &t)| (stratum[i], t, i))
+        .map(|(i, &t)| (u128::from(!total_order_key(t)) << 64) | i as u128)
         .collect();
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    keys.into_iter().map(|k| k.2).collect()
+    keys.sort_unstable();
+    let order = keys.into_iter().map(|k| k as u64 as usize);
+    if stratum.windows(2).all(|w| w[0] == w[1]) {
+        return order.collect();
+    }
+    let mut pairs: Vec<(usize, usize)> = order.map(|i| (stratum[i], i)).collect();
+    pairs.sort_by_key(|p| p.0);
+    pairs.into_iter().map(|p| p.1).collect()
 }
 
 impl Sorted {
@@ -434,24 +452,30 @@ impl Sorted {
             .iter()
             .map(|&j| d.x[j * n..(j + 1) * n].iter().sum::<f64>() / n as f64)
             .collect();
-        // Transpose to row-major in input order, in blocks of rows that stay in cache,
-        // then move whole rows into sweep order. Gathering column by column through
-        // `orig` instead costs a cache miss per value (a tenth of the fit at 1e6 × 20).
-        let mut xt = vec![0.0; n * p];
-        const BLOCK: usize = 1024;
+        // Transpose a block of input rows (that stays in cache) to row-major, then move
+        // each row to its place in sweep order: the columns are read sequentially and
+        // each row is written once. (Gathering column by column through `orig` costs a
+        // cache miss per value; transposing all of x first, a second pass over it.)
+        self.x = vec![0.0; n * p];
+        if p == 0 {
+            return;
+        }
+        let mut pos = vec![0usize; n];
+        for (k, &i) in self.orig.iter().enumerate() {
+            pos[i] = k;
+        }
+        const BLOCK: usize = 256;
+        let mut xt = vec![0.0; BLOCK * p];
         for b in (0..n).step_by(BLOCK) {
             let e = (b + BLOCK).min(n);
             for (jj, &j) in cols.iter().enumerate() {
                 let col = &d.x[j * n + b..j * n + e];
                 for (r, &v) in col.iter().enumerate() {
-                    xt[(b + r) * p + jj] = v - means[jj];
+                    xt[r * p + jj] = v - means[jj];
                 }
             }
-        }
-        self.x = vec![0.0; n * p];
-        if p > 0 {
-            for (row, &i) in self.x.chunks_exact_mut(p).zip(&self.orig) {
-                row.copy_from_slice(&xt[i * p..(i + 1) * p]);
+            for (row, &k) in xt.chunks_exact(p).zip(&pos[b..e]) {
+                self.x[k * p..(k + 1) * p].copy_from_slice(row);
             }
         }
     }
@@ -972,4 +996,56 @@ pub fn wald_summary(coef: f64, se: f64, conf_level: f64) -> Result<WaldSummary, 
         z,
         p: 2.0 * norm.sf(z.abs()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_order_key_orders_as_total_cmp() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -3.5,
+            -1e-300,
+            -0.0,
+            0.0,
+            5e-324,
+            2.0,
+            7.25e10,
+            f64::INFINITY,
+        ];
+        for a in xs {
+            for b in xs {
+                let got = total_order_key(a).cmp(&total_order_key(b));
+                assert_eq!(got, a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn sweep_order_is_the_stable_sort() {
+        let mut s = 3u64;
+        let mut next = |m: u64| {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 33) % m
+        };
+        for n in [0, 1, 2, 10, 1000] {
+            for (nstrata, ntimes) in [(1, 5), (3, 5), (4, 1_000_000)] {
+                let stratum: Vec<usize> = (0..n).map(|_| next(nstrata) as usize * 7).collect();
+                let time: Vec<f64> = (0..n)
+                    .map(|_| next(ntimes) as f64 * if next(2) == 0 { 0.5 } else { -0.0 })
+                    .collect();
+                let mut want: Vec<usize> = (0..n).collect();
+                want.sort_by(|&a, &b| {
+                    stratum[a]
+                        .cmp(&stratum[b])
+                        .then(time[b].total_cmp(&time[a]))
+                });
+                assert_eq!(sweep_order(&stratum, &time), want);
+            }
+        }
+    }
 }
