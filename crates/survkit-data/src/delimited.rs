@@ -8,6 +8,7 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use crate::error::{ImportError, ImportErrorKind};
 use crate::options::ImportOptions;
 use crate::table::RawColumn;
+use crate::typing::Rows;
 use crate::values::{parse_date, parse_number};
 
 /// Decoded text with the name of the encoding used.
@@ -214,14 +215,6 @@ pub(crate) fn sniff_decimal(cols: &[RawColumn], delimiter: u8) -> u8 {
     }
 }
 
-/// The table as text columns, before typing.
-pub(crate) struct RawTable {
-    pub columns: Vec<RawColumn>,
-    /// Spreadsheet row number of each record (first line = 1).
-    pub rows: Vec<u32>,
-    pub delimiter: u8,
-}
-
 fn shorten(s: &str, n: usize) -> String {
     match s.char_indices().nth(n) {
         Some((i, _)) => format!("{}...", &s[..i]),
@@ -229,6 +222,7 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
+#[inline(always)]
 fn trim_bytes(mut f: &[u8]) -> &[u8] {
     while let [first, rest @ ..] = f {
         if first.is_ascii_whitespace() {
@@ -247,20 +241,28 @@ fn trim_bytes(mut f: &[u8]) -> &[u8] {
     f
 }
 
-/// Splits text into raw columns. Blank records are skipped but counted in row numbers.
-pub(crate) fn split(
-    text: &str,
-    opts: &ImportOptions,
-    notes: &mut Vec<String>,
-    progress: &mut dyn FnMut(f64),
-) -> Result<RawTable, ImportError> {
-    // Old Mac files end lines with CR only; the csv reader counts lines by LF.
+/// Text ready for the CSV reader: old Mac line ends (CR only) made LF, BOM removed.
+pub(crate) fn normalize(text: &str) -> Cow<'_, str> {
+    // The csv reader counts lines by LF.
     let text: Cow<'_, str> = if !text.contains('\n') && text.contains('\r') {
         Cow::Owned(text.replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.strip_prefix('\u{feff}').unwrap_or(t)),
+        Cow::Owned(t) => Cow::Owned(t.strip_prefix('\u{feff}').unwrap_or(&t).to_string()),
+    }
+}
+
+/// The first non-blank line, shortened, for "one column" errors.
+pub(crate) fn first_line(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    shorten(line.trim(), 60)
+}
+
+/// Delimiter (given or sniffed) and the usual number of fields per line.
+pub(crate) fn layout(text: &str, opts: &ImportOptions) -> Result<(u8, usize), ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::new(ImportErrorKind::Empty));
     }
@@ -279,137 +281,203 @@ pub(crate) fn split(
         None => match sniff_delimiter(sample) {
             Some((d, _)) => d,
             None => {
-                let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
                 return Err(ImportError::new(ImportErrorKind::OneColumn {
-                    first_line: shorten(first_line.trim(), 60),
+                    first_line: first_line(text),
                 }));
             }
         },
     };
-    // Title lines above the table (fewer fields than most lines) are skipped.
     let usual_width = field_mode(sample, delimiter).map_or(0, |m| m.1);
-    let mut title_lines = 0usize;
-    let mut min_width = 0usize;
-    let mut rdr = reader(delimiter, text.as_bytes());
-    let mut rec = csv::ByteRecord::new();
-    let mut columns: Vec<RawColumn> = Vec::new();
-    let mut rows: Vec<u32> = Vec::new();
-    let mut expected = 0usize;
-    // Row bookkeeping: the next spreadsheet row after the previous record.
-    let mut next_row: u64 = 1;
-    let mut prev_end_line: u64 = 0;
-    let bytes = text.as_bytes();
-    let mut scan_pos = 0usize;
-    let mut line_at_scan: u64 = 1;
-    let mut blank_records = 0usize;
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                return Err(ImportError::new(ImportErrorKind::NotATable {
-                    reason: format!("the text could not be split into fields ({e})"),
-                }))
+    Ok((delimiter, usual_width))
+}
+
+/// Number of line feeds in `b`, eight bytes at a time.
+/// Eight bytes as a little-endian word (0 for a shorter slice).
+#[inline(always)]
+pub(crate) fn le_word(c: &[u8]) -> u64 {
+    match *c {
+        [a, b, c, d, e, f, g, h] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        _ => 0,
+    }
+}
+
+#[inline]
+fn count_lf(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let chunks = b.chunks_exact(8);
+    let rest = chunks.remainder();
+    let mut n = 0usize;
+    for c in chunks {
+        let t = le_word(c) ^ (ONES * u64::from(b'\n'));
+        // High bit set exactly in the bytes of `t` that are zero.
+        let zero = !(((t & LOW7) + LOW7) | t | LOW7);
+        n += zero.count_ones() as usize;
+    }
+    for &x in rest {
+        n += usize::from(x == b'\n');
+    }
+    n
+}
+
+/// The records of delimited text, one at a time, with spreadsheet row numbers. Blank
+/// records are skipped but counted in row numbers; title lines above the table (fewer
+/// fields than most lines) are skipped; the first record fixes the number of fields.
+pub(crate) struct DelimitedRows<'t> {
+    text: &'t str,
+    delimiter: u8,
+    usual_width: usize,
+    lines: usize,
+    rdr: csv::Reader<&'t [u8]>,
+    rec: csv::ByteRecord,
+    /// Fields of the current record in use (≤ `expected`).
+    n_fields: usize,
+    expected: usize,
+    min_width: usize,
+    started: bool,
+    title_lines: usize,
+    blank_records: usize,
+    next_row: u64,
+    prev_end_line: u64,
+    scan_pos: usize,
+    line_at_scan: u64,
+}
+
+impl<'t> DelimitedRows<'t> {
+    pub(crate) fn new(text: &'t str, delimiter: u8, usual_width: usize) -> Self {
+        Self::at_start(text, delimiter, usual_width, count_lf(text.as_bytes()) + 1)
+    }
+
+    fn at_start(text: &'t str, delimiter: u8, usual_width: usize, lines: usize) -> Self {
+        DelimitedRows {
+            text,
+            delimiter,
+            usual_width,
+            lines,
+            rdr: reader(delimiter, text.as_bytes()),
+            rec: csv::ByteRecord::new(),
+            n_fields: 0,
+            expected: 0,
+            min_width: 0,
+            started: false,
+            title_lines: 0,
+            blank_records: 0,
+            next_row: 1,
+            prev_end_line: 0,
+            scan_pos: 0,
+            line_at_scan: 1,
+        }
+    }
+}
+
+impl Rows for DelimitedRows<'_> {
+    fn restart(&mut self) {
+        *self = DelimitedRows::at_start(self.text, self.delimiter, self.usual_width, self.lines);
+    }
+
+    fn next_row(&mut self) -> Result<Option<u32>, ImportError> {
+        let bytes = self.text.as_bytes();
+        loop {
+            match self.rdr.read_byte_record(&mut self.rec) {
+                Ok(true) => {}
+                Ok(false) => return Ok(None),
+                Err(e) => {
+                    return Err(ImportError::new(ImportErrorKind::NotATable {
+                        reason: format!("the text could not be split into fields ({e})"),
+                    }))
+                }
             }
-        }
-        // Line of the record's first byte (the reader's own line count lags by one
-        // after CRLF terminators, so count line feeds directly).
-        let mut start_byte = rec
-            .position()
-            .map_or(scan_pos, |p| p.byte() as usize)
-            .clamp(scan_pos, bytes.len());
-        while matches!(bytes.get(start_byte), Some(b'\r' | b'\n')) {
-            start_byte += 1;
-        }
-        line_at_scan += bytes[scan_pos..start_byte]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        scan_pos = start_byte;
-        let line = line_at_scan;
-        let skipped_lines = line.saturating_sub(prev_end_line + 1);
-        let row = next_row + skipped_lines;
-        blank_records += skipped_lines as usize;
-        let inner_newlines = rec.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
-        prev_end_line = line + inner_newlines;
-        next_row = row + 1;
-        let row_u32 = u32::try_from(row).unwrap_or(u32::MAX);
-        if rec.iter().all(|f| trim_bytes(f).is_empty()) {
-            blank_records += 1;
-            continue;
-        }
-        if columns.is_empty() {
-            if width(&rec) < usual_width && title_lines < 20 {
-                title_lines += 1;
+            let rec = &self.rec;
+            // Line of the record's first byte (the reader's own line count lags by one
+            // after CRLF terminators, so count line feeds directly).
+            let mut start_byte = rec
+                .position()
+                .map_or(self.scan_pos, |p| p.byte() as usize)
+                .clamp(self.scan_pos, bytes.len());
+            while matches!(bytes.get(start_byte), Some(b'\r' | b'\n')) {
+                start_byte += 1;
+            }
+            self.line_at_scan += count_lf(&bytes[self.scan_pos..start_byte]) as u64;
+            self.scan_pos = start_byte;
+            let line = self.line_at_scan;
+            let skipped_lines = line.saturating_sub(self.prev_end_line + 1);
+            let row = self.next_row + skipped_lines;
+            self.blank_records += skipped_lines as usize;
+            let inner_newlines = count_lf(rec.as_slice()) as u64;
+            self.prev_end_line = line + inner_newlines;
+            self.next_row = row + 1;
+            let row_u32 = u32::try_from(row).unwrap_or(u32::MAX);
+            if rec.iter().all(|f| trim_bytes(f).is_empty()) {
+                self.blank_records += 1;
                 continue;
             }
-            expected = rec.len();
-            // Rows may leave out fields that are blank in the first row (a trailing
-            // delimiter on the header line only).
-            min_width = width(&rec).max(1);
-            columns = (0..expected).map(|_| RawColumn::default()).collect();
-        }
-        let mut n = rec.len();
-        let short = n < expected && n >= min_width;
-        if n > expected {
-            if rec.iter().skip(expected).all(|f| trim_bytes(f).is_empty()) {
-                n = expected;
-            } else {
+            if !self.started {
+                if width(rec) < self.usual_width && self.title_lines < 20 {
+                    self.title_lines += 1;
+                    continue;
+                }
+                self.started = true;
+                self.expected = rec.len();
+                // Rows may leave out fields that are blank in the first row (a trailing
+                // delimiter on the header line only).
+                self.min_width = width(rec).max(1);
+            }
+            let expected = self.expected;
+            let mut n = rec.len();
+            if n > expected {
+                if rec.iter().skip(expected).all(|f| trim_bytes(f).is_empty()) {
+                    n = expected;
+                } else {
+                    return Err(ImportError::new(ImportErrorKind::RaggedRow {
+                        row: row as usize,
+                        found: n,
+                        expected,
+                    }));
+                }
+            }
+            if n < self.min_width {
                 return Err(ImportError::new(ImportErrorKind::RaggedRow {
                     row: row as usize,
                     found: n,
                     expected,
                 }));
             }
-        }
-        if n < expected && !short {
-            return Err(ImportError::new(ImportErrorKind::RaggedRow {
-                row: row as usize,
-                found: n,
-                expected,
-            }));
-        }
-        if short {
-            for col in columns.iter_mut().skip(n) {
-                col.push("");
-            }
-        }
-        for (j, field) in rec.iter().take(expected).enumerate() {
-            let f = trim_bytes(field);
-            // Fields are cut at ASCII bytes of valid UTF-8, so they are valid UTF-8.
-            let s =
-                std::str::from_utf8(f).map_or_else(|_| String::from_utf8_lossy(f), Cow::Borrowed);
-            if let Some(col) = columns.get_mut(j) {
-                col.push(&s);
-            }
-        }
-        rows.push(row_u32);
-        if rows.len() % 65_536 == 0 {
-            progress(0.6 * scan_pos as f64 / bytes.len().max(1) as f64);
+            self.n_fields = n;
+            return Ok(Some(row_u32));
         }
     }
-    if title_lines > 0 {
-        notes.push(format!(
-            "{title_lines} line(s) above the table skipped (fewer fields than the table's rows)"
-        ));
+
+    fn width(&self) -> usize {
+        self.expected
     }
-    if blank_records > 0 {
-        notes.push(format!("{blank_records} empty row(s) skipped"));
+
+    #[inline(always)]
+    fn field(&self, j: usize) -> &[u8] {
+        if j >= self.n_fields {
+            return b"";
+        }
+        trim_bytes(self.rec.get(j).unwrap_or(b""))
     }
-    if columns.is_empty() {
-        return Err(ImportError::new(ImportErrorKind::Empty));
+
+    fn size_hint(&self) -> usize {
+        self.lines
     }
-    if columns.len() < 2 {
-        let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        return Err(ImportError::new(ImportErrorKind::OneColumn {
-            first_line: shorten(first_line.trim(), 60),
-        }));
+
+    fn fraction(&self) -> f64 {
+        self.scan_pos as f64 / self.text.len().max(1) as f64
     }
-    Ok(RawTable {
-        columns,
-        rows,
-        delimiter,
-    })
+
+    fn skipped_notes(&self, notes: &mut Vec<String>) {
+        if self.title_lines > 0 {
+            notes.push(format!(
+                "{} line(s) above the table skipped (fewer fields than the table's rows)",
+                self.title_lines
+            ));
+        }
+        if self.blank_records > 0 {
+            notes.push(format!("{} empty row(s) skipped", self.blank_records));
+        }
+    }
 }
 
 /// Whether the first row looks like column names rather than data.

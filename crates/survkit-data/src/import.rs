@@ -1,11 +1,14 @@
 //! The import entry point: content sniffing, then the delimited-text or workbook path,
 //! then one typing step for both.
 
-use crate::delimited::{check_text, decode, looks_like_header, sniff_decimal, split};
+use crate::delimited::{
+    check_text, decode, first_line, layout, normalize, sniff_decimal, DelimitedRows,
+};
 use crate::error::{ImportError, ImportErrorKind};
 use crate::options::{DateOrder, ImportOptions, DEFAULT_MAX_BYTES};
-use crate::sheet::{read_workbook, workbook_format};
-use crate::table::{build_column, clean_names, Format, RawColumn, SourceInfo, Table, TypeCtx};
+use crate::sheet::{read_workbook, workbook_format, SheetRows};
+use crate::table::{Format, SourceInfo, Table};
+use crate::typing::{read_head, read_table, HEAD_ROWS};
 
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 9] = [
@@ -113,14 +116,17 @@ pub fn import_with_progress(
             notes,
         };
         progress(0.6);
-        return finish(
-            data.columns,
-            data.rows,
+        let mut rows = SheetRows::new(data.columns, data.rows);
+        let head = read_head(&mut rows, HEAD_ROWS)?;
+        return read_table(
+            &mut rows,
+            head,
             source,
             opts,
             DateOrder::DayFirst,
-            progress,
-        );
+            &mut |_| {},
+        )
+        .inspect(|_| progress(1.0));
     }
     if matches!(ext.as_str(), "xlsx" | "xls" | "ods" | "xlsb") {
         notes.push(format!(
@@ -129,8 +135,18 @@ pub fn import_with_progress(
     }
     let (text, encoding) = decode(bytes, opts, &mut notes)?;
     check_text(&text)?;
-    let raw = split(&text, opts, &mut notes, progress)?;
-    drop(text);
+    let text = normalize(&text);
+    let (delimiter, usual_width) = layout(&text, opts)?;
+    let mut rows = DelimitedRows::new(&text, delimiter, usual_width);
+    let head = read_head(&mut rows, HEAD_ROWS)?;
+    if head.is_empty() {
+        return Err(ImportError::new(ImportErrorKind::Empty));
+    }
+    if head.len() < 2 {
+        return Err(ImportError::new(ImportErrorKind::OneColumn {
+            first_line: first_line(&text),
+        }));
+    }
     let decimal = match opts.decimal {
         Some(',') => b',',
         Some('.') => b'.',
@@ -140,14 +156,14 @@ pub fn import_with_progress(
             }))
         }
         None => {
-            let d = sniff_decimal(&raw.columns, raw.delimiter);
+            let d = sniff_decimal(&head, delimiter);
             if d == b',' {
                 notes.push("numbers use a decimal comma (12,5 = 12.5)".into());
             }
             d
         }
     };
-    let delimiter = raw.delimiter as char;
+    let delimiter = delimiter as char;
     if opts.delimiter.is_none() {
         let name = match delimiter {
             '\t' => "tab".to_string(),
@@ -176,109 +192,5 @@ pub fn import_with_progress(
         missing_tokens: opts.missing.clone(),
         notes,
     };
-    finish(raw.columns, raw.rows, source, opts, default_order, progress)
-}
-
-fn finish(
-    columns: Vec<RawColumn>,
-    rows: Vec<u32>,
-    mut source: SourceInfo,
-    opts: &ImportOptions,
-    default_order: DateOrder,
-    progress: &mut dyn FnMut(f64),
-) -> Result<Table, ImportError> {
-    if columns.is_empty() || rows.is_empty() {
-        return Err(ImportError::new(ImportErrorKind::Empty));
-    }
-    if columns.len() < 2 {
-        return Err(ImportError::new(ImportErrorKind::OneColumn {
-            first_line: columns[0].get(0).chars().take(60).collect(),
-        }));
-    }
-    let decimal = source.decimal as u8;
-    let missing: Vec<String> = opts.missing.iter().map(|m| m.trim().to_string()).collect();
-    let ctx = TypeCtx {
-        decimal,
-        missing: &missing,
-        missing_max_len: missing.iter().map(String::len).max().unwrap_or(0),
-        date_order: opts.date_order,
-        default_order,
-    };
-    let header = match opts.header {
-        Some(h) => h,
-        None => looks_like_header(&columns, decimal, &|s| ctx.is_missing(s)),
-    };
-    source.header = header;
-    if !header && opts.header.is_none() {
-        source
-            .notes
-            .push("the first row holds data, not names: columns are called V1, V2, ...".into());
-    }
-    let skip = usize::from(header);
-    if rows.len() <= skip {
-        return Err(ImportError::new(ImportErrorKind::NoDataRows));
-    }
-    let raw_names: Vec<String> = if header {
-        columns.iter().map(|c| c.get(0).to_string()).collect()
-    } else {
-        (1..=columns.len()).map(|j| format!("V{j}")).collect()
-    };
-    // Drop unnamed, entirely empty columns (a trailing delimiter on every line).
-    let mut keep: Vec<(String, RawColumn)> = Vec::with_capacity(columns.len());
-    let mut dropped = 0;
-    for (name, col) in raw_names.into_iter().zip(columns) {
-        let empty = (skip..col.len()).all(|i| col.get(i).trim().is_empty());
-        if header && name.trim().is_empty() && empty {
-            dropped += 1;
-        } else {
-            keep.push((name, col));
-        }
-    }
-    if dropped > 0 {
-        source
-            .notes
-            .push(format!("{dropped} empty column(s) without a name ignored"));
-    }
-    if keep.len() < 2 {
-        return Err(ImportError::new(ImportErrorKind::OneColumn {
-            first_line: keep.first().map(|(n, _)| n.clone()).unwrap_or_default(),
-        }));
-    }
-    let (names, raws): (Vec<String>, Vec<RawColumn>) = keep.into_iter().unzip();
-    let names = clean_names(names, &mut source.notes);
-    for key in opts.column_types.keys() {
-        if !names
-            .iter()
-            .any(|n| n == key || n.eq_ignore_ascii_case(key.trim()))
-        {
-            source.notes.push(format!(
-                "type set for column '{key}' ignored: there is no such column"
-            ));
-        }
-    }
-    let n_columns = names.len();
-    let mut typed = Vec::with_capacity(n_columns);
-    for (name, raw) in names.into_iter().zip(raws) {
-        let forced = opts
-            .column_types
-            .iter()
-            .find(|(k, _)| **k == name || k.trim().eq_ignore_ascii_case(&name))
-            .map(|(_, t)| *t);
-        typed.push(build_column(
-            name,
-            &raw,
-            skip,
-            &ctx,
-            forced,
-            &mut source.notes,
-        ));
-        // `raw` is freed here, one column at a time.
-        progress(0.6 + 0.4 * typed.len() as f64 / n_columns as f64);
-    }
-    let row_numbers = rows[skip..].to_vec();
-    Ok(Table {
-        columns: typed,
-        row_numbers,
-        source,
-    })
+    read_table(&mut rows, head, source, opts, default_order, progress)
 }

@@ -38,6 +38,7 @@ mod sheet;
 mod spec;
 mod summary;
 mod table;
+mod typing;
 mod values;
 
 pub use error::{ImportError, ImportErrorKind, PrepareError, PrepareErrorKind};

@@ -8,6 +8,7 @@ use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Ods, Reader, Xls, Xlsx};
 
 use crate::error::{ImportError, ImportErrorKind};
 use crate::table::{Format, RawColumn};
+use crate::typing::Rows;
 use crate::values::{format_date, format_number};
 
 /// Days between 1899-12-30 (Excel's day 0 in the 1900 system) and 1970-01-01.
@@ -253,4 +254,59 @@ fn read_workbook_inner(
             }
         },
     }
+}
+
+/// A sheet's rows as a [`Rows`] source for the typing step.
+pub(crate) struct SheetRows {
+    columns: Vec<RawColumn>,
+    rows: Vec<u32>,
+    /// Index of the current row plus one (0 = before the first).
+    at: usize,
+}
+
+impl SheetRows {
+    pub(crate) fn new(columns: Vec<RawColumn>, rows: Vec<u32>) -> Self {
+        SheetRows {
+            columns,
+            rows,
+            at: 0,
+        }
+    }
+}
+
+impl Rows for SheetRows {
+    fn restart(&mut self) {
+        self.at = 0;
+    }
+
+    fn next_row(&mut self) -> Result<Option<u32>, ImportError> {
+        match self.rows.get(self.at) {
+            Some(&r) => {
+                self.at += 1;
+                Ok(Some(r))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn width(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn field(&self, j: usize) -> &[u8] {
+        match (self.columns.get(j), self.at.checked_sub(1)) {
+            (Some(c), Some(i)) => c.get(i).trim().as_bytes(),
+            _ => b"",
+        }
+    }
+
+    fn size_hint(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn fraction(&self) -> f64 {
+        self.at as f64 / self.rows.len().max(1) as f64
+    }
+
+    fn skipped_notes(&self, _notes: &mut Vec<String>) {}
 }

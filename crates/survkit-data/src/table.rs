@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::options::{ColumnType, DateOrder};
-use crate::values::{format_date, format_number, parse_bool, parse_date, parse_number};
+use crate::values::{format_date, format_number};
 
 /// The state of one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +315,15 @@ impl RawColumn {
         };
         self.text.get(start..end).unwrap_or("")
     }
+    #[inline(always)]
+    pub fn get_bytes(&self, i: usize) -> &[u8] {
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        let start = match i.checked_sub(1) {
+            Some(k) => self.ends.get(k).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.text.as_bytes().get(start..end).unwrap_or(b"")
+    }
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);
@@ -322,26 +331,80 @@ impl RawColumn {
 }
 
 /// Settings shared by all columns while typing them.
-pub(crate) struct TypeCtx<'a> {
+pub(crate) struct TypeCtx {
     pub decimal: u8,
-    pub missing: &'a [String],
+    /// Missing-value tokens, trimmed.
+    pub missing: Vec<String>,
     /// Length in bytes of the longest token of `missing`.
-    pub missing_max_len: usize,
+    missing_max_len: usize,
+    /// Bit `b` set when some token starts with byte `b` (either case).
+    missing_first: [u64; 4],
+    /// Whether the empty cell is a token.
+    missing_empty: bool,
     pub date_order: Option<DateOrder>,
     /// Day order when every date fits both.
     pub default_order: DateOrder,
 }
 
-impl TypeCtx<'_> {
-    /// Whether a cell is one of the missing-value tokens (which the caller has already
-    /// trimmed). Called for every cell, so it first rejects on length, the cheapest test
-    /// that holds for any token list (a number such as "61.5" is longer than "NA").
-    pub fn is_missing(&self, s: &str) -> bool {
-        let t = trim_cell(s);
-        if t.len() > self.missing_max_len {
-            return false;
+impl TypeCtx {
+    pub fn new(
+        decimal: u8,
+        missing: &[String],
+        date_order: Option<DateOrder>,
+        default_order: DateOrder,
+    ) -> Self {
+        let missing: Vec<String> = missing.iter().map(|m| m.trim().to_string()).collect();
+        let mut missing_first = [0u64; 4];
+        for m in &missing {
+            if let Some(&b) = m.as_bytes().first() {
+                for c in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                    missing_first[usize::from(c >> 6)] |= 1 << (c & 63);
+                }
+            }
         }
-        self.missing.iter().any(|m| m.eq_ignore_ascii_case(t))
+        TypeCtx {
+            decimal,
+            missing_max_len: missing.iter().map(String::len).max().unwrap_or(0),
+            missing_empty: missing.iter().any(String::is_empty),
+            missing,
+            missing_first,
+            date_order,
+            default_order,
+        }
+    }
+
+    /// Whether a cell is one of the missing-value tokens (compared without regard to
+    /// case and surrounding blanks).
+    pub fn is_missing(&self, s: &str) -> bool {
+        self.is_missing_bytes(trim_cell(s).as_bytes())
+    }
+
+    /// [`TypeCtx::is_missing`] on the bytes of a trimmed cell. Called for every cell,
+    /// so it first rejects on length and on the first byte (a number such as "61.5"
+    /// starts with no token's first letter).
+    #[inline(always)]
+    pub fn is_missing_bytes(&self, t: &[u8]) -> bool {
+        match t.first() {
+            None => self.missing_empty,
+            Some(&b) => {
+                t.len() <= self.missing_max_len
+                    && self.missing_first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+                    && self
+                        .missing
+                        .iter()
+                        .any(|m| m.len() == t.len() && m.as_bytes().eq_ignore_ascii_case(t))
+            }
+        }
+    }
+}
+
+/// [`trim_cell`] on bytes of UTF-8 text; quick when the ends are ASCII.
+#[inline(always)]
+pub(crate) fn trim_cell_bytes(b: &[u8]) -> &[u8] {
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => b,
+        (None, _) | (_, None) => b,
+        _ => std::str::from_utf8(b).map_or(b, |s| trim_cell(s).as_bytes()),
     }
 }
 
@@ -355,218 +418,7 @@ pub(crate) fn trim_cell(s: &str) -> &str {
     }
 }
 
-fn parse_bool_fast(s: &str) -> Option<bool> {
-    if s.len() > 5 {
-        return None;
-    }
-    parse_bool(s)
-}
-
-/// Types one raw column (rows `skip..`). Returns the column and notes for the user.
-pub(crate) fn build_column(
-    name: String,
-    raw: &RawColumn,
-    skip: usize,
-    ctx: &TypeCtx<'_>,
-    forced: Option<ColumnType>,
-    notes: &mut Vec<String>,
-) -> Column {
-    let n = raw.len().saturating_sub(skip);
-    let cell = |i: usize| trim_cell(raw.get(i + skip));
-    let mut state = vec![CellState::Ok; n];
-    let mut nums = vec![f64::NAN; n];
-    let (mut n_present, mut n_num, mut n_bool, mut n_df, mut n_mf, mut n_fixed) =
-        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
-    let mut only_df: Option<usize> = None;
-    let mut only_mf: Option<usize> = None;
-    let want_dates = matches!(forced, None | Some(ColumnType::Date));
-    let want_other = forced.is_none();
-    for i in 0..n {
-        let s = cell(i);
-        if ctx.is_missing(s) {
-            state[i] = CellState::Missing;
-            continue;
-        }
-        n_present += 1;
-        if let Some(x) = parse_number(s, ctx.decimal) {
-            nums[i] = x;
-            n_num += 1;
-            continue;
-        }
-        if forced == Some(ColumnType::Numeric) {
-            continue;
-        }
-        // Stop trying dates and booleans once the column is clearly text.
-        let hopeless = want_other
-            && n_present > 50
-            && (n_present - n_num - n_bool.max(n_df.max(n_mf))) * 5 > n_present;
-        if hopeless {
-            continue;
-        }
-        if want_other && parse_bool_fast(s).is_some() {
-            n_bool += 1;
-            continue;
-        }
-        if want_dates {
-            if let Some(d) = parse_date(s) {
-                let (a, b) = (d.day_first.is_some(), d.month_first.is_some());
-                n_df += a as usize;
-                n_mf += b as usize;
-                if a && b && d.day_first == d.month_first {
-                    n_fixed += 1;
-                }
-                if a && !b && only_df.is_none() {
-                    only_df = Some(i);
-                }
-                if b && !a && only_mf.is_none() {
-                    only_mf = Some(i);
-                }
-            }
-        }
-    }
-    let kind = forced.unwrap_or_else(|| {
-        let best_date = n_df.max(n_mf);
-        if n_present == 0 {
-            ColumnType::Categorical
-        } else if n_num == n_present {
-            ColumnType::Numeric
-        } else if n_bool == n_present {
-            ColumnType::Boolean
-        } else if best_date == n_present {
-            ColumnType::Date
-        } else if n_num * 10 >= n_present * 9 {
-            ColumnType::Numeric
-        } else if best_date * 10 >= n_present * 9 {
-            ColumnType::Date
-        } else {
-            ColumnType::Categorical
-        }
-    });
-    let mut invalid = Vec::new();
-    let mut date_order = None;
-    let mut date_ambiguous = false;
-    let data = match kind {
-        ColumnType::Numeric => {
-            for i in 0..n {
-                if state[i] == CellState::Ok && nums[i].is_nan() {
-                    state[i] = CellState::Invalid;
-                    invalid.push((i as u32, cell(i).to_string()));
-                }
-            }
-            ColumnData::Numeric(nums)
-        }
-        ColumnType::Date => {
-            drop(nums);
-            let order = match ctx.date_order {
-                Some(o) => o,
-                None => {
-                    let ambiguous_any = n_df.min(n_mf) > n_fixed || n_df != n_mf;
-                    if n_df == n_mf && n_df > n_fixed {
-                        date_ambiguous = true;
-                        notes.push(format!(
-                            "dates in column '{name}' fit both day-first and month-first order; read as {} — set the date order if this is wrong",
-                            order_words(ctx.default_order)
-                        ));
-                        ctx.default_order
-                    } else if n_df > n_mf {
-                        if ambiguous_any {
-                            let ex = only_df
-                                .map(|i| format!(" (e.g. '{}' cannot be month-first)", cell(i)))
-                                .unwrap_or_default();
-                            notes.push(format!("dates in column '{name}' read as day-first{ex}"));
-                        }
-                        DateOrder::DayFirst
-                    } else if n_mf > n_df {
-                        let ex = only_mf
-                            .map(|i| format!(" (e.g. '{}' cannot be day-first)", cell(i)))
-                            .unwrap_or_default();
-                        notes.push(format!("dates in column '{name}' read as month-first{ex}"));
-                        DateOrder::MonthFirst
-                    } else {
-                        ctx.default_order
-                    }
-                }
-            };
-            if n_df != n_fixed || n_mf != n_fixed {
-                date_order = Some(order);
-            }
-            let mut v = vec![f64::NAN; n];
-            for i in 0..n {
-                if state[i] != CellState::Ok {
-                    continue;
-                }
-                let s = cell(i);
-                match parse_date(s).and_then(|d| d.get(order)) {
-                    Some(x) => v[i] = x,
-                    None => {
-                        state[i] = CellState::Invalid;
-                        invalid.push((i as u32, s.to_string()));
-                    }
-                }
-            }
-            ColumnData::Date(v)
-        }
-        ColumnType::Boolean => {
-            drop(nums);
-            let mut values = vec![false; n];
-            let mut labels: [Option<String>; 2] = [None, None];
-            for i in 0..n {
-                if state[i] != CellState::Ok {
-                    continue;
-                }
-                let s = cell(i);
-                match parse_bool(s) {
-                    Some(b) => {
-                        values[i] = b;
-                        if labels[b as usize].is_none() {
-                            labels[b as usize] = Some(s.to_string());
-                        }
-                    }
-                    None => {
-                        state[i] = CellState::Invalid;
-                        invalid.push((i as u32, s.to_string()));
-                    }
-                }
-            }
-            let [f, t] = labels;
-            ColumnData::Boolean {
-                values,
-                labels: [
-                    f.unwrap_or_else(|| "FALSE".into()),
-                    t.unwrap_or_else(|| "TRUE".into()),
-                ],
-            }
-        }
-        ColumnType::Categorical => {
-            drop(nums);
-            let mut levels: Vec<String> = Vec::new();
-            let mut map: HashMap<&str, u32> = HashMap::new();
-            let mut codes = vec![u32::MAX; n];
-            for i in 0..n {
-                if state[i] != CellState::Ok {
-                    continue;
-                }
-                let s = cell(i);
-                let code = *map.entry(s).or_insert_with(|| {
-                    levels.push(s.to_string());
-                    (levels.len() - 1) as u32
-                });
-                codes[i] = code;
-            }
-            ColumnData::Categorical { levels, codes }
-        }
-    };
-    Column {
-        name,
-        data,
-        state,
-        invalid,
-        date_order,
-        date_ambiguous,
-    }
-}
-
-fn order_words(o: DateOrder) -> &'static str {
+pub(crate) fn order_words(o: DateOrder) -> &'static str {
     match o {
         DateOrder::DayFirst => "day-first (DD/MM/YYYY)",
         DateOrder::MonthFirst => "month-first (MM/DD/YYYY)",

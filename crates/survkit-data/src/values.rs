@@ -89,6 +89,62 @@ fn is_space(c: char) -> bool {
 /// thousands separators in valid groups of three, a leading sign and an exponent.
 /// Not "inf" or "nan".
 pub(crate) fn parse_number(s: &str, decimal: u8) -> Option<f64> {
+    if let Some(x) = parse_plain(s.as_bytes(), decimal) {
+        return Some(x);
+    }
+    parse_number_general(s, decimal)
+}
+
+/// Powers of ten exactly representable as `f64`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The common case `[-+]digits[<decimal>digits]` with at most 15 digits, read as an
+/// integer mantissa divided by a power of ten. Both are exact in `f64` (mantissa below
+/// 2⁵³, power at most 10²²), so the one correctly rounded division gives the correctly
+/// rounded value, as `str::parse` would (Clinger 1990, the "fast path"). `None` for
+/// anything else.
+#[inline(always)]
+pub(crate) fn parse_plain(b: &[u8], decimal: u8) -> Option<f64> {
+    let (neg, body) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut m: u64 = 0;
+    let mut digits = 0usize;
+    let mut frac: Option<usize> = None;
+    for &c in body {
+        if c.is_ascii_digit() {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            digits += 1;
+            if let Some(f) = frac.as_mut() {
+                *f += 1;
+            }
+        } else if c == decimal && frac.is_none() {
+            frac = Some(0);
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let x = m as f64 / POW10[frac.unwrap_or(0)];
+    Some(if neg { -x } else { x })
+}
+
+/// Bytes of a cell as a number: [`parse_plain`], else [`parse_number`] on the text.
+#[inline(always)]
+pub(crate) fn parse_number_bytes(b: &[u8], decimal: u8) -> Option<f64> {
+    match parse_plain(b, decimal) {
+        Some(x) => Some(x),
+        None => parse_number_general(std::str::from_utf8(b).ok()?, decimal),
+    }
+}
+
+fn parse_number_general(s: &str, decimal: u8) -> Option<f64> {
     let b = s.as_bytes();
     // Fast path: plain ASCII digits with '.' decimals.
     if decimal == b'.'

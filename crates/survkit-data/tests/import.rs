@@ -365,3 +365,131 @@ fn xlsb_is_refused_with_what_to_do() {
     .to_string();
     assert!(e.contains(".xlsb") && e.contains("Save As"), "{e}");
 }
+
+/// A file longer than the importer's head sample (1000 records), whose columns change
+/// character after it: the type must come from every row, not from the sample.
+fn long_csv(rows: usize, cell: impl Fn(usize) -> [String; 4]) -> Vec<u8> {
+    let mut s = String::from("id,late_text,mostly_num,empty\r\n");
+    for i in 0..rows {
+        let c = cell(i);
+        s.push_str(&format!("{},{},{},{}\r\n", c[0], c[1], c[2], c[3]));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn columns_that_change_after_the_head_sample_are_typed_from_every_row() {
+    let csv = long_csv(1500, |i| {
+        [
+            (i + 1).to_string(),
+            // Numbers for 1200 rows, then words: categorical, numbers kept as written.
+            if i < 1200 {
+                format!("{:03}", i % 7)
+            } else {
+                "later".into()
+            },
+            // Numbers with a few words after the sample: numeric with invalid cells.
+            if (1300..1310).contains(&i) {
+                "n.d.".into()
+            } else {
+                format!("{}.5", i % 50)
+            },
+            // Missing everywhere: an empty categorical column.
+            "NA".into(),
+        ]
+    });
+    let t = import(&csv, "long.csv", &ImportOptions::default()).unwrap();
+    assert_eq!(t.n_rows(), 1500);
+    assert_eq!(t.row_number(1499), 1501);
+    let late = t.column("late_text").unwrap();
+    assert_eq!(late.kind(), ColumnType::Categorical);
+    assert_eq!(
+        late.levels().unwrap(),
+        ["000", "001", "002", "003", "004", "005", "006", "later"]
+    );
+    assert_eq!(late.cell(1199), Cell::Text("002"));
+    assert_eq!(late.cell(1200), Cell::Text("later"));
+    let num = t.column("mostly_num").unwrap();
+    assert_eq!(num.kind(), ColumnType::Numeric);
+    assert_eq!(num.n_invalid(), 10);
+    assert_eq!(num.cell(1300), Cell::Invalid("n.d."));
+    assert_eq!(num.cell(1299), Cell::Number(49.5));
+    let empty = t.column("empty").unwrap();
+    assert_eq!(empty.kind(), ColumnType::Categorical);
+    assert_eq!(empty.n_missing(), 1500);
+    assert_eq!(empty.levels().unwrap().len(), 0);
+    // The same file read with the types set by the user.
+    let mut opts = ImportOptions::default();
+    opts.column_types
+        .insert("ID".into(), ColumnType::Categorical);
+    opts.column_types
+        .insert("late_text".into(), ColumnType::Numeric);
+    let t = import(&csv, "long.csv", &opts).unwrap();
+    let id = t.column("id").unwrap();
+    assert_eq!(id.kind(), ColumnType::Categorical);
+    assert_eq!(id.levels().unwrap().len(), 1500);
+    let late = t.column("late_text").unwrap();
+    assert_eq!(late.kind(), ColumnType::Numeric);
+    assert_eq!(late.n_invalid(), 300);
+    assert_eq!(late.cell(8), Cell::Number(1.0));
+}
+
+#[test]
+fn a_type_set_on_a_generated_name_reaches_a_number_column() {
+    // No header: the names are V1, V2 and only known after reading.
+    let mut csv = String::new();
+    for i in 0..1200 {
+        csv.push_str(&format!("{i};0{}\n", i % 3));
+    }
+    let mut opts = ImportOptions {
+        header: Some(false),
+        ..Default::default()
+    };
+    opts.column_types
+        .insert("V2".into(), ColumnType::Categorical);
+    let t = import(csv.as_bytes(), "v.csv", &opts).unwrap();
+    let v2 = t.column("V2").unwrap();
+    assert_eq!(v2.kind(), ColumnType::Categorical);
+    assert_eq!(v2.levels().unwrap(), ["00", "01", "02"]);
+    assert_eq!(t.column("V1").unwrap().kind(), ColumnType::Numeric);
+}
+
+#[test]
+fn numbers_read_fast_equal_the_standard_parser() {
+    // The importer reads plain decimals without the standard library's parser; the
+    // values must be the same doubles.
+    let cells = [
+        "0",
+        "-0",
+        "1",
+        "+2",
+        "0.1",
+        "-0.1",
+        "123456789012345",
+        "0.000000000000001",
+        "999999999999999",
+        "3.141592653589793",
+        "-2.718281828459045",
+        ".5",
+        "5.",
+        "-.25",
+        "1234567.890123",
+        "0.30000000000000004",
+        "1e3",
+        "12345678901234567",
+    ];
+    let mut csv = String::from("x,y\n");
+    for (i, c) in cells.iter().enumerate() {
+        csv.push_str(&format!("{c},{i}\n"));
+    }
+    let t = import(csv.as_bytes(), "n.csv", &ImportOptions::default()).unwrap();
+    let x = t.column("x").unwrap();
+    assert_eq!(x.kind(), ColumnType::Numeric);
+    for (i, c) in cells.iter().enumerate() {
+        let want: f64 = c.parse().unwrap();
+        match x.cell(i) {
+            Cell::Number(v) => assert_eq!(v.to_bits(), want.to_bits(), "{c}"),
+            other => panic!("{c}: {other:?}"),
+        }
+    }
+}
