@@ -37,6 +37,8 @@ pub(crate) struct Eval {
     pub u: Vec<f64>,
     /// Information matrix, row-major p×p (full, symmetric).
     pub imat: Vec<f64>,
+    /// Risk scores `exp(η)` per stored row (η shifted as in [`Sorted::shifted_eta`]).
+    pub r: Vec<f64>,
 }
 
 /// Per distinct event time: hazard increments and covariate means needed for residuals.
@@ -294,7 +296,7 @@ impl Sorted {
             }
             off += aa + 1;
         }
-        Eval { loglik, u, imat }
+        Eval { loglik, u, imat, r }
     }
 
     /// As [`Sorted::eval`]; with `third`, also the derivatives of the information matrix,
@@ -504,7 +506,7 @@ impl Sorted {
             }
             dimat
         });
-        (Eval { loglik, u, imat }, dimat)
+        (Eval { loglik, u, imat, r }, dimat)
     }
 }
 
