@@ -408,16 +408,19 @@ impl Sorted {
         let orig = sweep_order(&stratum, d.stop);
         // Rows are stored in sweep order, so that the sweep reads memory sequentially
         // (with a million rows, random access would dominate the cost).
-        let mut pos = vec![0usize; n];
-        for (k, &i) in orig.iter().enumerate() {
-            pos[i] = k;
-        }
         let mut by_start = Vec::new();
         if let Some(s) = d.start {
+            let mut pos = vec![0usize; n];
+            for (k, &i) in orig.iter().enumerate() {
+                pos[i] = k;
+            }
             by_start = sweep_order(&stratum, s);
             by_start.iter_mut().for_each(|i| *i = pos[*i]);
         }
-        let stratum: Vec<usize> = orig.iter().map(|&i| stratum[i]).collect();
+        let stratum: Vec<usize> = match d.strata {
+            Some(_) => orig.iter().map(|&i| stratum[i]).collect(),
+            None => stratum,
+        };
         let mut strata_ranges = Vec::new();
         let mut b = 0;
         for k in 1..=n {
