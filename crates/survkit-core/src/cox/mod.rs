@@ -36,9 +36,12 @@
 //! predictor and costs O(n log n) in Fenwick trees over each stratum's distinct stop
 //! times (small enough to stay in cache). Measured with
 //! `cargo run --release -p survkit-core --example cox_timing -- 1e6 5` (synthetic
-//! cohort, whole-day times, 40% censored; CPU seconds on a shared 2-core machine):
-//! n = 1e6, p = 5: 0.77 s (was 3.0 s, then 1.44 s with trees over the ranks of the
-//! linear predictor); p = 20: 2.1 s (was 8.7 s).
+//! cohort, whole-day times, 40% censored; CPU seconds on a shared 2-core machine, whose
+//! load moves them by ±15%): n = 1e6, p = 5: 0.45–0.6 s (was 3.0 s, then 1.4–1.6 s
+//! with the concordance's trees over the ranks of the linear predictor); p = 20:
+//! 1.6–1.7 s (was 8.7 s, then 2.5–2.9 s). At p = 5 the three sweeps are about a
+//! third of the fit, the concordance a quarter (a third of it the sort by score), and
+//! sorting the rows and moving x into sweep order another quarter.
 //!
 //! # References
 //!
