@@ -31,7 +31,10 @@ mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" "$raw"
 
 echo "== wasm-opt"
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+# --low-memory-unused: Rust puts the stack first (it grows down from 1 MiB), so nothing
+# lives in the first 1 KiB and loads/stores may fold small constant offsets (-5 KB gz).
+# --converge: repeat -Oz until it stops shrinking.
+node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$wasm_out" -o "$wasm_out.opt"

@@ -68,7 +68,7 @@ pub fn follow_up(
         .filter(|(_, &s)| !s)
         .map(|(&t, _)| t)
         .collect();
-    censored.sort_by(f64::total_cmp);
+    censored.sort_unstable_by(f64::total_cmp);
     let median_censored = match censored.len() {
         0 => None,
         k if k % 2 == 1 => Some(censored[k / 2]),

@@ -904,7 +904,7 @@ fn levels_of(
                         c.name()
                     )));
                 }
-                present.sort_by(|a, b| a.total_cmp(b));
+                present.sort_unstable_by(f64::total_cmp);
                 let m = present.len();
                 let med = if m % 2 == 1 {
                     present[m / 2]
@@ -918,7 +918,7 @@ fn levels_of(
                 ));
                 cuts.push(med);
             }
-            cuts.sort_by(|a, b| a.total_cmp(b));
+            cuts.sort_unstable_by(f64::total_cmp);
             cuts.dedup();
             let (Some(&lowest), Some(&highest)) = (cuts.first(), cuts.last()) else {
                 return Err(PrepareError::spec(format!(
@@ -950,7 +950,7 @@ fn levels_of(
         ColumnType::Numeric | ColumnType::Date => {
             let vals = c.numbers().unwrap_or(&[]);
             let mut distinct: Vec<f64> = vals.iter().copied().filter(|x| !x.is_nan()).collect();
-            distinct.sort_by(|a, b| a.total_cmp(b));
+            distinct.sort_unstable_by(f64::total_cmp);
             distinct.dedup();
             if distinct.len() > 1000 {
                 return Err(PrepareError::spec(format!(

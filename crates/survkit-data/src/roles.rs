@@ -96,7 +96,7 @@ fn score_time(c: &Column) -> i32 {
         .filter(|x| !x.is_nan())
         .take(500)
         .collect();
-    distinct.sort_by(|a, b| a.total_cmp(b));
+    distinct.sort_unstable_by(f64::total_cmp);
     distinct.dedup();
     if distinct.len() <= 3 {
         s -= 10;

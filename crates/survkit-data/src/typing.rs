@@ -48,24 +48,12 @@ pub(crate) trait Rows {
     fn fraction(&self) -> f64;
     /// Notes about what was skipped (title lines, blank rows), after a full pass.
     fn skipped_notes(&self, notes: &mut Vec<String>);
-
-    /// One pass from the first record: records after the first `skip` go to `sinks`
-    /// (one per field) and their row numbers to `row_numbers`. Compiled once per
-    /// source type so that the per-field calls are direct.
-    fn fill(
-        &mut self,
-        skip: usize,
-        sinks: &mut [Sink],
-        ctx: &TypeCtx,
-        row_numbers: &mut Vec<u32>,
-        progress: &mut dyn FnMut(f64),
-    ) -> Result<(), ImportError> {
-        fill_sinks(self, skip, sinks, ctx, row_numbers, progress)
-    }
 }
 
-fn fill_sinks<R: Rows + ?Sized>(
-    rows: &mut R,
+/// One pass from the first record: records after the first `skip` go to `sinks` (one
+/// per field) and their row numbers to `row_numbers`.
+fn fill_sinks(
+    rows: &mut dyn Rows,
     skip: usize,
     sinks: &mut [Sink],
     ctx: &TypeCtx,
@@ -366,7 +354,7 @@ pub(crate) fn read_table(
     drop(head);
     // The main pass.
     let mut row_numbers: Vec<u32> = Vec::with_capacity(cap);
-    rows.fill(skip, &mut sinks, &ctx, &mut row_numbers, progress)?;
+    fill_sinks(rows, skip, &mut sinks, &ctx, &mut row_numbers, progress)?;
     rows.skipped_notes(&mut source.notes);
     // Drop unnamed, entirely empty columns (a trailing delimiter on every line).
     let mut names = Vec::with_capacity(width);
@@ -421,7 +409,7 @@ pub(crate) fn read_table(
             sinks[*j] = std::mem::replace(sink, Sink::Reread);
         }
         let mut again = Vec::with_capacity(row_numbers.len());
-        rows.fill(skip, &mut sinks, &ctx, &mut again, &mut |_| {})?;
+        fill_sinks(rows, skip, &mut sinks, &ctx, &mut again, &mut |_| {})?;
         for (j, sink) in kept.iter_mut().filter(|(j, _)| reread.contains(j)) {
             *sink = std::mem::replace(&mut sinks[*j], Sink::Reread);
         }
@@ -478,7 +466,7 @@ fn numbers_column(name: String, nums: Vec<f64>, state: Vec<CellState>) -> Column
 enum Reading {
     Missing,
     Number(f64),
-    Bool(bool),
+    Bool,
     Date(DateCand),
     Other,
 }
@@ -512,8 +500,8 @@ pub(crate) fn type_column(
                 Reading::Number(x)
             } else if forced == Some(ColumnType::Numeric) {
                 Reading::Other
-            } else if want_other && s.len() <= 5 && parse_bool(s).is_some() {
-                Reading::Bool(parse_bool(s).unwrap_or(false))
+            } else if want_other && parse_bool(s).is_some() {
+                Reading::Bool
             } else if want_dates {
                 parse_date(s).map_or(Reading::Other, Reading::Date)
             } else {
@@ -529,7 +517,7 @@ pub(crate) fn type_column(
         match r {
             Reading::Missing => continue,
             Reading::Number(_) => n_num += w,
-            Reading::Bool(_) => n_bool += w,
+            Reading::Bool => n_bool += w,
             Reading::Date(d) => {
                 let (a, b) = (d.day_first.is_some(), d.month_first.is_some());
                 n_df += w * a as usize;
@@ -566,36 +554,19 @@ pub(crate) fn type_column(
             ColumnType::Categorical
         }
     });
-    let n = codes.len();
-    let mut state = vec![CellState::Ok; n];
-    let mut invalid = Vec::new();
     let mut date_order = None;
     let mut date_ambiguous = false;
-    // Per-level value under the chosen type (None: invalid); missing levels separate.
-    let mut fill = |value_of: &dyn Fn(&Reading) -> bool| {
-        for (i, &c) in codes.iter().enumerate() {
-            let r = &readings[c as usize];
-            if matches!(r, Reading::Missing) {
-                state[i] = CellState::Missing;
-            } else if !value_of(r) {
-                state[i] = CellState::Invalid;
-                invalid.push((i as u32, levels.get(c as usize).to_string()));
-            }
-        }
-    };
-    let data = match kind {
-        ColumnType::Numeric => {
-            fill(&|r| matches!(r, Reading::Number(_)));
-            ColumnData::Numeric(
-                codes
-                    .iter()
-                    .map(|&c| match readings[c as usize] {
-                        Reading::Number(x) => x,
-                        _ => f64::NAN,
-                    })
-                    .collect(),
-            )
-        }
+    // Each level's value under the chosen type (`None`: invalid; missing levels are
+    // never read): a number, a date, 0/1 for a boolean; 0 for a categorical column
+    // (where every present cell is valid).
+    let value: Vec<Option<f64>> = match kind {
+        ColumnType::Numeric => readings
+            .iter()
+            .map(|r| match r {
+                Reading::Number(x) => Some(*x),
+                _ => None,
+            })
+            .collect(),
         ColumnType::Date => {
             let order = match ctx.date_order {
                 Some(o) => o,
@@ -632,81 +603,73 @@ pub(crate) fn type_column(
             if n_df != n_fixed || n_mf != n_fixed {
                 date_order = Some(order);
             }
-            // A forced date column also reads cells that looked like numbers or words.
-            let value: Vec<Option<f64>> = (0..n_levels)
+            // A date column set by the user also reads cells that looked like numbers.
+            (0..n_levels)
                 .map(|c| match readings[c] {
-                    Reading::Missing => None,
                     Reading::Date(d) => d.get(order),
                     _ => parse_date(levels.get(c)).and_then(|d| d.get(order)),
                 })
-                .collect();
-            fill(&|r| !matches!(r, Reading::Missing));
-            // `fill` marked every present cell valid; now the ones without a date.
-            for (i, &c) in codes.iter().enumerate() {
-                if state[i] == CellState::Ok && value[c as usize].is_none() {
-                    state[i] = CellState::Invalid;
-                    invalid.push((i as u32, levels.get(c as usize).to_string()));
-                }
-            }
-            ColumnData::Date(
-                codes
-                    .iter()
-                    .map(|&c| value[c as usize].unwrap_or(f64::NAN))
-                    .collect(),
-            )
+                .collect()
         }
-        ColumnType::Boolean => {
-            let value: Vec<Option<bool>> = (0..n_levels)
-                .map(|c| match readings[c] {
-                    Reading::Missing => None,
-                    Reading::Bool(b) => Some(b),
-                    _ => parse_bool(levels.get(c)),
-                })
-                .collect();
-            fill(&|_| true);
-            let mut labels: [Option<String>; 2] = [None, None];
-            let mut values = vec![false; n];
-            for (i, &c) in codes.iter().enumerate() {
-                if state[i] != CellState::Ok {
-                    continue;
+        ColumnType::Boolean => (0..n_levels)
+            .map(|c| parse_bool(levels.get(c)).map(f64::from))
+            .collect(),
+        ColumnType::Categorical => vec![Some(0.0); n_levels],
+    };
+    let n = codes.len();
+    let mut state = vec![CellState::Ok; n];
+    let mut invalid = Vec::new();
+    // A categorical column keeps its codes: no values to write.
+    let mut vals = match kind {
+        ColumnType::Categorical => Vec::new(),
+        _ => vec![f64::NAN; n],
+    };
+    for (i, &c) in codes.iter().enumerate() {
+        let c = c as usize;
+        if matches!(readings[c], Reading::Missing) {
+            state[i] = CellState::Missing;
+        } else {
+            match value[c] {
+                Some(v) => {
+                    if let Some(x) = vals.get_mut(i) {
+                        *x = v;
+                    }
                 }
-                match value[c as usize] {
-                    Some(b) => {
-                        values[i] = b;
-                        if labels[b as usize].is_none() {
-                            labels[b as usize] = Some(levels.get(c as usize).to_string());
-                        }
-                    }
-                    None => {
-                        state[i] = CellState::Invalid;
-                        invalid.push((i as u32, levels.get(c as usize).to_string()));
-                    }
+                None => {
+                    state[i] = CellState::Invalid;
+                    invalid.push((i as u32, levels.get(c).to_string()));
                 }
             }
-            let [f, t] = labels;
+        }
+    }
+    let data = match kind {
+        ColumnType::Numeric => ColumnData::Numeric(vals),
+        ColumnType::Date => ColumnData::Date(vals),
+        ColumnType::Boolean => {
+            // Labels: the first text read as false and as true.
+            let label = |b: f64, default: &str| {
+                (0..n_levels)
+                    .find(|&c| !matches!(readings[c], Reading::Missing) && value[c] == Some(b))
+                    .map_or_else(|| default.to_string(), |c| levels.get(c).to_string())
+            };
             ColumnData::Boolean {
-                values,
-                labels: [
-                    f.unwrap_or_else(|| "FALSE".into()),
-                    t.unwrap_or_else(|| "TRUE".into()),
-                ],
+                labels: [label(0.0, "FALSE"), label(1.0, "TRUE")],
+                values: vals.iter().map(|v| *v == 1.0).collect(),
             }
         }
         ColumnType::Categorical => {
-            fill(&|_| true);
             // Levels in order of first appearance, without the missing-value tokens.
             let mut remap = vec![u32::MAX; n_levels];
-            let mut names: Vec<String> = Vec::new();
-            for c in 0..n_levels {
+            let mut kept: Vec<String> = Vec::new();
+            for (c, r) in remap.iter_mut().enumerate() {
                 if !matches!(readings[c], Reading::Missing) {
-                    remap[c] = names.len() as u32;
-                    names.push(levels.get(c).to_string());
+                    *r = kept.len() as u32;
+                    kept.push(levels.get(c).to_string());
                 }
             }
-            let codes = codes.into_iter().map(|c| remap[c as usize]).collect();
             ColumnData::Categorical {
-                levels: names,
-                codes,
+                levels: kept,
+                codes: codes.iter().map(|&c| remap[c as usize]).collect(),
             }
         }
     };

@@ -144,21 +144,10 @@ pub(crate) fn parse_number_bytes(b: &[u8], decimal: u8) -> Option<f64> {
     }
 }
 
+/// Everything [`parse_plain`] does not take: signs such as U+2212, thousands
+/// separators, the other decimal mark, exponents, more than 15 digits. The number is
+/// rewritten in Rust's syntax and read by `str::parse`.
 fn parse_number_general(s: &str, decimal: u8) -> Option<f64> {
-    let b = s.as_bytes();
-    // Fast path: plain ASCII digits with '.' decimals.
-    if decimal == b'.'
-        && !b.is_empty()
-        && b.iter()
-            .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
-    {
-        if !b.iter().any(|c| c.is_ascii_digit())
-            || !(b[0].is_ascii_digit() || matches!(b[0], b'.' | b'-' | b'+'))
-        {
-            return None;
-        }
-        return s.parse::<f64>().ok().filter(|x| x.is_finite());
-    }
     parse_number_slow(s.trim_matches(is_space), decimal)
 }
 

@@ -240,7 +240,7 @@ pub fn zph(
 /// sharing the mean rank, 1-based (as R's `cox.zph(transform = "rank")`).
 fn ranks(all: &[f64], times: &[f64]) -> Vec<f64> {
     let mut sorted = all.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
+    sorted.sort_unstable_by(f64::total_cmp);
     times
         .iter()
         .map(|&t| {
@@ -255,14 +255,14 @@ fn ranks(all: &[f64], times: &[f64]) -> Vec<f64> {
 /// just before each event time.
 fn km_transform(s: &Sorted, times: &[f64]) -> Vec<f64> {
     let mut stops: Vec<f64> = s.stop.clone();
-    stops.sort_by(|a, b| a.total_cmp(b));
+    stops.sort_unstable_by(f64::total_cmp);
     let mut starts: Vec<f64> = s.start.clone().unwrap_or_default();
-    starts.sort_by(|a, b| a.total_cmp(b));
+    starts.sort_unstable_by(f64::total_cmp);
     let mut ev: Vec<f64> = (0..s.n)
         .filter(|&i| s.status[i])
         .map(|i| s.stop[i])
         .collect();
-    ev.sort_by(|a, b| a.total_cmp(b));
+    ev.sort_unstable_by(f64::total_cmp);
     // Survival just before each distinct event time.
     let mut uniq: Vec<(f64, f64)> = Vec::new(); // (time, S(t−))
     let mut surv = 1.0;
