@@ -669,7 +669,8 @@ pub(crate) fn type_column(
             }
             ColumnData::Categorical {
                 levels: kept,
-                codes: codes.iter().map(|&c| remap[c as usize]).collect(),
+                // In place: the codes' memory is reused.
+                codes: codes.into_iter().map(|c| remap[c as usize]).collect(),
             }
         }
     };
