@@ -188,7 +188,7 @@ impl Dict {
 }
 
 /// Where one column's cells go while the rows are read.
-pub(crate) enum Sink {
+enum Sink {
     /// Parsed straight into numbers (state per cell; NaN where missing).
     Numbers {
         nums: Vec<f64>,
@@ -684,7 +684,7 @@ pub(crate) fn type_column(
     }
 }
 
-/// Builds a dictionary from text cells (tests and workbooks' callers).
+/// Builds a dictionary from text cells (for tests).
 #[cfg(test)]
 pub(crate) fn dict_of(cells: &[&str]) -> Dict {
     let mut d = Dict::default();
