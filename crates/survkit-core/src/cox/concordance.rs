@@ -194,11 +194,17 @@ pub(crate) fn harrell_sorted(
 ) -> Concordance {
     let n = stop.len();
     // Rows and time indices are kept in 32 bits (half the memory the sort moves); more
-    // rows than that would not fit the fit's own arrays anyway.
-    assert!(
-        n < (1 << 31),
-        "concordance: more than 2^31 rows are not supported"
-    );
+    // rows than that would not fit the fit's own arrays anyway (and cannot occur in
+    // wasm32). Not computed (NaN) rather than a panic.
+    if n >= (1 << 31) {
+        return Concordance {
+            estimate: f64::NAN,
+            se: f64::NAN,
+            concordant: f64::NAN,
+            discordant: f64::NAN,
+            tied_risk: f64::NAN,
+        };
+    }
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
     let with_start = start.is_some();
     // Strata are contiguous in sweep order.
