@@ -2,7 +2,7 @@
 # `npm run bench`: survkit (native and wasm) against R survival and lifelines on the
 # same seeded synthetic cohorts. Results: a table on stdout, JSON in target/bench/.
 #
-#   npm run bench                 # n = 1e4, 1e5, 1e6 (about 25-30 min on 2 cores)
+#   npm run bench                 # n = 1e4, 1e5, 1e6 (about 13 min on 2 idle cores)
 #   npm run bench -- --quick      # n = 1e4, 1e5 only (or BENCH_QUICK=1)
 #   BENCH_REPS=7 npm run bench    # timed runs per figure (default 5, after a warm-up)
 #   BENCH_ENGINES=native,wasm,r   # subset of native,wasm,r,lifelines,browser
