@@ -241,17 +241,14 @@ fn trim_bytes(mut f: &[u8]) -> &[u8] {
     f
 }
 
-/// Text ready for the CSV reader: old Mac line ends (CR only) made LF, BOM removed.
+/// Text ready for the CSV reader: BOM removed, old Mac line ends (CR only) made LF (the
+/// csv reader counts lines by LF). Borrowed unless line ends had to change.
 pub(crate) fn normalize(text: &str) -> Cow<'_, str> {
-    // The csv reader counts lines by LF.
-    let text: Cow<'_, str> = if !text.contains('\n') && text.contains('\r') {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !text.contains('\n') && text.contains('\r') {
         Cow::Owned(text.replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
-    };
-    match text {
-        Cow::Borrowed(t) => Cow::Borrowed(t.strip_prefix('\u{feff}').unwrap_or(t)),
-        Cow::Owned(t) => Cow::Owned(t.strip_prefix('\u{feff}').unwrap_or(&t).to_string()),
     }
 }
 
@@ -291,7 +288,6 @@ pub(crate) fn layout(text: &str, opts: &ImportOptions) -> Result<(u8, usize), Im
     Ok((delimiter, usual_width))
 }
 
-/// Number of line feeds in `b`, eight bytes at a time.
 /// Eight bytes as a little-endian word (0 for a shorter slice).
 #[inline(always)]
 pub(crate) fn le_word(c: &[u8]) -> u64 {
@@ -301,6 +297,7 @@ pub(crate) fn le_word(c: &[u8]) -> u64 {
     }
 }
 
+/// Number of line feeds in `b`, eight bytes at a time.
 #[inline]
 fn count_lf(b: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
