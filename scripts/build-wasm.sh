@@ -26,9 +26,12 @@ echo "== cargo build survkit-wasm for wasm32 ($WASM_MODE)"
 wasm_cargo build --profile wasm-release -p survkit-wasm
 raw=$WASM_TARGET_DIR/$WASM_TARGET/wasm-release/survkit_wasm.wasm
 
+# Built in a staging directory and moved into www/pkg/ only when complete: an
+# interrupted build must not leave a module that the check above takes as up to date.
+stage=target/wasm-pkg.tmp
+rm -rf "$stage"
 echo "== wasm-bindgen"
-mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" "$raw"
+wasm-bindgen --target web --no-typescript --out-dir "$stage" "$raw"
 
 echo "== wasm-opt"
 # --low-memory-unused: Rust puts the stack first (it grows down from 1 MiB), so nothing
@@ -37,8 +40,15 @@ echo "== wasm-opt"
 node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$wasm_out" -o "$wasm_out.opt"
-mv "$wasm_out.opt" "$wasm_out"
+  "$stage/survkit_wasm_bg.wasm" -o "$stage/survkit_wasm_bg.wasm.opt"
+mv "$stage/survkit_wasm_bg.wasm.opt" "$stage/survkit_wasm_bg.wasm"
+mkdir -p "$out"
+# The module last: its time stamp is what the up-to-date check compares.
+for f in "$stage"/*; do
+  [ "$f" = "$stage/survkit_wasm_bg.wasm" ] || mv -f "$f" "$out/"
+done
+mv -f "$stage/survkit_wasm_bg.wasm" "$wasm_out"
+rm -rf "$stage"
 
 bytes=$(wc -c <"$wasm_out")
 gz=$(gzip -9 -c "$wasm_out" | wc -c)
