@@ -94,7 +94,9 @@ wasm_bindgen_version() {
 ensure_wasm_bindgen_cli() {
   local want have
   want=$(wasm_bindgen_version)
-  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
+  # A missing wasm-bindgen is the normal first-run case: the probe must not end the
+  # script under `set -euo pipefail` (it did, silently, with status 127).
+  have=$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')
   if [ "$have" != "$want" ]; then
     echo "== installing wasm-bindgen-cli $want (matches Cargo.lock; ~5 min, one time)" >&2
     # No --locked: the registry index here can lag a patch release behind the CLI's lock file.
