@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # `npm test`: everything, in the order that fails fastest.
-#   1. rustfmt check          4. cargo test (host)         7. browser tests (Chromium)
-#   2. clippy, host           5. wasm package build
-#   3. clippy, wasm32 crates  6. wasm-bindgen tests in Node  8. CLI/wasm parity
+#   0. set-up (installs what is missing, or says what to run)   5. wasm package build
+#   1. the set-up scripts themselves, in a sandbox               6. wasm-bindgen tests in Node
+#   2. rustfmt check    3. clippy, host and wasm32               7. CLI/wasm parity
+#   4. cargo test (host)                                          8. browser tests (Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/wasm-env.sh
-. scripts/wasm-env.sh
+trap 'echo "error: npm test stopped at scripts/test.sh line $LINENO: $BASH_COMMAND" >&2' ERR
+# shellcheck source=scripts/setup.sh
+. scripts/setup.sh
 start=$(date +%s)
 step() { printf '\n=== %s (%ss)\n' "$1" "$(($(date +%s) - start))"; }
+
+step "set-up: toolchains, wasm-bindgen-cli, npm packages, Chromium, R"
+setup_main all
+wasm_bindgen_paths
+
+step "set-up scripts (sandboxed: each tool missing in turn, installers stubbed)"
+node --test tests/setup/
 
 step "rustfmt"
 cargo fmt --all -- --check
@@ -17,7 +26,6 @@ step "clippy (host)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "clippy (wasm32: core, data, report, wasm)"
-setup_wasm_toolchain
 wasm_cargo clippy -p survkit-core -p survkit-data -p survkit-report -p survkit-wasm -- -D warnings
 
 step "cargo test (host)"
@@ -27,12 +35,10 @@ step "wasm package"
 bash scripts/build-wasm.sh
 
 step "wasm-bindgen tests (Node)"
-ensure_wasm_bindgen_cli
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$WASM_BINDGEN_TEST_RUNNER \
   wasm_cargo test -p survkit-wasm
 
 step "CLI and wasm parity (Node)"
-ensure_node_modules
 cargo build -p survkit-cli
 node --test tests/parity/
 
