@@ -40,6 +40,11 @@ fn f(v: &Value) -> Option<f64> {
 /// Runs `spec` on `file` with survkit and with the generated R script; returns both.
 fn both(file: &str, spec_json: &str) -> Option<(Value, Value, String)> {
     if !rscript_available() {
+        // Under CI the set-up has installed R (scripts/setup.sh): missing is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Rscript with survival and jsonlite is required under CI: run bash scripts/setup.sh r"
+        );
         eprintln!("SKIPPED: Rscript with the survival and jsonlite packages is not installed");
         return None;
     }
