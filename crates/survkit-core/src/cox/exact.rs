@@ -20,7 +20,9 @@
 //! Rubinstein (1981), `e_k(r₁…r_m) = e_k(r₁…r_{m−1}) + r_m e_{k−1}(r₁…r_{m−1})`, not by
 //! enumerating subsets. Walking back in time the risk set only grows (right-censored
 //! data), so each subject enters the recursion once: with `D` the largest number of
-//! ties in a stratum, one evaluation costs O(n·D·p²). It is kept normalised,
+//! ties at its own or an earlier time in its stratum, one evaluation costs O(n·D·p²)
+//! (`examples/cox_exact_timing.rs`: n = 10⁵, p = 3, whole-day times, largest tie 227:
+//! discrete 8–10 s, marginal 5–7 s, Efron 0.2–0.35 s on a shared 2-core machine). It is kept normalised,
 //! `A_k = e_k / C(m, k)` (a mean over subsets, `A_k ← ((m−k)/m) A_k + (k/m) r_m A_{k−1}`),
 //! with a running log scale per `k`, so it neither overflows nor underflows. The score
 //! and information come from the same recursion applied to the first and second
@@ -160,9 +162,12 @@ impl Data {
         out
     }
 
-    /// Largest number of events at one time in rows `[b, e)`.
-    fn max_ties(&self, b: usize, e: usize) -> usize {
-        let mut best = 0;
+    /// For each row of `[b, e)` (sweep order, time descending), the largest number of
+    /// events at one time among the times at or before its own: the highest order of
+    /// elementary symmetric sum still to be read once the sweep reaches it.
+    fn ties_ahead(&self, b: usize, e: usize) -> Vec<usize> {
+        let mut ahead = vec![0; e - b];
+        let mut groups = Vec::new(); // (begin, end, events)
         let mut k = b;
         while k < e {
             let mut kend = k;
@@ -171,23 +176,34 @@ impl Data {
                 d += usize::from(self.status[kend]);
                 kend += 1;
             }
-            best = best.max(d);
+            groups.push((k, kend, d));
             k = kend;
         }
-        best
+        let mut best = 0;
+        for &(gb, ge, d) in groups.iter().rev() {
+            best = best.max(d);
+            ahead[gb - b..ge - b].iter_mut().for_each(|v| *v = best);
+        }
+        ahead
     }
 
     fn discrete_stratum(&self, b: usize, e: usize, eta: &[f64], out: &mut Eval) {
         let p = self.p;
-        let dmax = self.max_ties(b, e);
+        let ahead = self.ties_ahead(b, e);
+        let dmax = ahead.first().copied().unwrap_or(0);
         if dmax == 0 {
             return;
         }
-        // Scaled normalised elementary symmetric sums: A_k = a[k]·exp(scale[k]).
+        // Scaled normalised elementary symmetric sums: A_k = a[k]·exp(scale[k]); first
+        // derivatives a1 (p per order), second derivatives a2 (packed lower triangle).
+        let tri = p * (p + 1) / 2;
         let mut a = vec![0.0; dmax + 1];
         let mut scale = vec![0.0f64; dmax + 1];
+        // fac[k] = exp(scale[k−1] − scale[k]), cached (scales change rarely).
+        let mut fac = vec![1.0f64; dmax + 2];
         let mut a1 = vec![0.0; (dmax + 1) * p];
-        let mut a2 = vec![0.0; (dmax + 1) * p * p];
+        let mut a2 = vec![0.0; (dmax + 1) * tri];
+        let mut xx = vec![0.0; tri];
         a[0] = 1.0;
         let mut m = 0usize;
         let mut k = b;
@@ -201,29 +217,37 @@ impl Data {
                 let r = eta[i - b].exp();
                 m += 1;
                 let mf = m as f64;
-                for kk in (1..=m.min(dmax)).rev() {
+                let mut off = 0;
+                for s in 0..p {
+                    for t2 in 0..=s {
+                        xx[off + t2] = xi[s] * xi[t2];
+                    }
+                    off += s + 1;
+                }
+                // Orders above `ahead` are never read again: leave them.
+                for kk in (1..=m.min(ahead[i - b])).rev() {
                     if kk == m {
                         // A_m starts now (it was 0): give it A_{m−1}'s scale.
                         scale[kk] = scale[kk - 1];
+                        fac[kk] = 1.0;
                     }
                     let wa = (mf - kk as f64) / mf;
-                    // Factor carrying A_{k−1}'s scale onto A_k's.
-                    let wb = (kk as f64 / mf) * r * (scale[kk - 1] - scale[kk]).exp();
+                    let wb = (kk as f64 / mf) * r * fac[kk];
                     let (lo, hi) = a1.split_at_mut(kk * p);
                     let prev1 = &lo[(kk - 1) * p..];
                     let cur1 = &mut hi[..p];
-                    let (lo2, hi2) = a2.split_at_mut(kk * p * p);
-                    let prev2 = &lo2[(kk - 1) * p * p..];
-                    let cur2 = &mut hi2[..p * p];
+                    let (lo2, hi2) = a2.split_at_mut(kk * tri);
+                    let prev2 = &lo2[(kk - 1) * tri..];
+                    let cur2 = &mut hi2[..tri];
                     let pa = a[kk - 1];
+                    let mut off = 0;
                     for s in 0..p {
-                        for t2 in 0..p {
-                            let v = xi[s] * xi[t2] * pa
-                                + xi[s] * prev1[t2]
-                                + prev1[s] * xi[t2]
-                                + prev2[s * p + t2];
-                            cur2[s * p + t2] = wa * cur2[s * p + t2] + wb * v;
+                        for t2 in 0..=s {
+                            let ix = off + t2;
+                            let v = xx[ix] * pa + xi[s] * prev1[t2] + prev1[s] * xi[t2] + prev2[ix];
+                            cur2[ix] = wa * cur2[ix] + wb * v;
                         }
+                        off += s + 1;
                     }
                     for s in 0..p {
                         cur1[s] = wa * cur1[s] + wb * (xi[s] * pa + prev1[s]);
@@ -237,6 +261,10 @@ impl Data {
                         cur1.iter_mut().for_each(|z| *z *= inv);
                         cur2.iter_mut().for_each(|z| *z *= inv);
                         scale[kk] += v.ln();
+                        fac[kk] = (scale[kk - 1] - scale[kk]).exp();
+                        if kk < dmax {
+                            fac[kk + 1] = (scale[kk] - scale[kk + 1]).exp();
+                        }
                     }
                 }
                 if self.status[i] {
@@ -252,11 +280,17 @@ impl Data {
                 let ad = a[d];
                 out.loglik -= ln_binomial(m as u64, d as u64) + scale[d] + ad.ln();
                 let g: Vec<f64> = (0..p).map(|s| a1[d * p + s] / ad).collect();
+                let mut off = 0;
                 for s in 0..p {
                     out.u[s] -= g[s];
-                    for t2 in 0..p {
-                        out.imat[s * p + t2] += a2[d * p * p + s * p + t2] / ad - g[s] * g[t2];
+                    for t2 in 0..=s {
+                        let v = a2[d * tri + off + t2] / ad - g[s] * g[t2];
+                        out.imat[s * p + t2] += v;
+                        if t2 != s {
+                            out.imat[t2 * p + s] += v;
+                        }
                     }
+                    off += s + 1;
                 }
             }
             k = kend;
