@@ -37,8 +37,8 @@ pub enum TestMethod {
     /// `w = √n_j`: Tarone & Ware (1977).
     TaroneWare,
     /// `w = S̃(t_j) = Π_{t_i ≤ t_j} (1 − d_i/(n_i + 1))`: Peto & Peto (1972) with the
-    /// Prentice (1978) survival estimate, as SAS `TEST=PETO` and Stata `sts test, peto`
-    /// (see [`peto`](self::peto)); not R's `rho = 1`.
+    /// Prentice (1978) survival estimate, as SAS `TEST=PETO`, Stata `sts test, peto` and
+    /// lifelines `weightings="peto"` (see [`peto`](self::peto)); not R's `rho = 1`.
     PetoPetoPrentice,
     /// `w = S̃(t_j) n_j/(n_j + 1)`: the modified Peto–Peto test of Andersen et al.
     /// (1982), as SAS `TEST=MODPETO` (see [`peto`](self::peto)).

@@ -197,7 +197,7 @@ impl Program {
                 BeyondLast::CarryForward,
                 NelsonAalenTies::TieCorrected,
                 TieMethod::Efron,
-                TestMethod::PetoPeto,
+                TestMethod::PetoPetoPrentice,
             ),
         };
         Conventions {

@@ -177,3 +177,46 @@ fn presets_name_their_rules() {
         assert_eq!(json, format!("\"{}\"", p.name()));
     }
 }
+
+#[test]
+fn weighted_tests_against_lifelines_on_whas500() {
+    // lifelines' `weightings="peto"` is the Peto–Prentice weight S̃(t_j) (SAS TEST=PETO),
+    // its Fleming–Harrington(1, 0) the KM S(t−) (R's rho = 1). Tolerance 1e-8 relative.
+    use survkit_core::compare::{survdiff, TestMethod};
+    let text = include_str!("data/whas500.csv");
+    let (mut t, mut s, mut afb, mut agegrp) = (vec![], vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+        t.push(f[0]);
+        s.push(f[1] == 1.0);
+        afb.push(f[2] as usize);
+        agegrp.push(if f[4] <= 60.0 {
+            0
+        } else if f[4] <= 75.0 {
+            1
+        } else {
+            2
+        });
+    }
+    let fx: Value = serde_json::from_str(include_str!("fixtures/lifelines_golden.json")).unwrap();
+    let tests = fx["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 10);
+    for c in tests {
+        let (group, k) = match c["by"].as_str().unwrap() {
+            "afb" => (&afb, 2),
+            _ => (&agegrp, 3),
+        };
+        let method = match c["weightings"].as_str().unwrap() {
+            "log-rank" => TestMethod::LogRank,
+            "wilcoxon" => TestMethod::GehanBreslow,
+            "tarone-ware" => TestMethod::TaroneWare,
+            "peto" => TestMethod::PetoPetoPrentice,
+            "fleming-harrington" => TestMethod::PetoPeto,
+            other => panic!("{other}"),
+        };
+        let r = survdiff(&t, &s, group, k, None, method).unwrap();
+        let what = format!("{} {}", c["by"], c["weightings"]);
+        close(&what, Some(r.chisq), c["chisq"].as_f64(), 1e-8);
+        close(&format!("{what} p"), Some(r.p), c["p"].as_f64(), 1e-6);
+    }
+}

@@ -7,7 +7,7 @@
 //! | program | weight | survkit |
 //! | --- | --- | --- |
 //! | R `survdiff(rho = 1)` | Kaplan–Meier `Ŝ(t_j−)` | [`TestMethod::PetoPeto`] |
-//! | SAS `TEST=PETO`, Stata `sts test, peto` | `S̃(t_j) = Π_{t_i ≤ t_j} (1 − d_i/(n_i + 1))` | [`TestMethod::PetoPetoPrentice`] |
+//! | SAS `TEST=PETO`, Stata `sts test, peto`, lifelines `weightings="peto"` | `S̃(t_j) = Π_{t_i ≤ t_j} (1 − d_i/(n_i + 1))` | [`TestMethod::PetoPetoPrentice`] |
 //! | SAS `TEST=MODPETO` | `S̃(t_j) · n_j/(n_j + 1)` | [`TestMethod::ModifiedPetoPeto`] |
 //!
 //! `S̃` is the survival estimate of Peto & Peto (1972) and Prentice (1978): the
@@ -18,8 +18,9 @@
 //! those of [`survdiff`](super::survdiff) with this weight.
 //!
 //! Checked on WHAS500 by atrial fibrillation (`tests/compare_peto.rs`): the inclusive
-//! `S̃(t_j)` gives χ² = 9.8238, SAS's published 9.824; `S̃(t_{j−1})` would give 9.9066
-//! and R's KM weight 9.9000.
+//! `S̃(t_j)` gives χ² = 9.8238, SAS's published 9.824 and lifelines' 9.823786476729
+//! (`tests/conventions_lifelines.rs`); `S̃(t_{j−1})` would give 9.9066 and R's KM weight
+//! 9.9000.
 //!
 //! # References
 //!

@@ -86,7 +86,20 @@ w = pd.read_csv("crates/survkit-core/tests/data/whas500.csv")
 cases.append(case("whas500", w.lenfol, w.fstat == 1))
 # Hand-sized: ties between events and a censoring at an event time.
 cases.append(case("tiny", [1, 1, 2, 3, 3, 3, 5], [1, 1, 0, 1, 1, 0, 1]))
+# Weighted log-rank tests on WHAS500: by AFB, and by three age groups.
+from lifelines.statistics import multivariate_logrank_test
+
+w["agegrp"] = np.where(w.age <= 60, 0, np.where(w.age <= 75, 1, 2))
+tests = []
+for by in ("afb", "agegrp"):
+    for wt in (None, "wilcoxon", "tarone-ware", "peto", "fleming-harrington"):
+        kw = {} if wt is None else {"weightings": wt}
+        if wt == "fleming-harrington":
+            kw.update(p=1, q=0)
+        r = multivariate_logrank_test(w.lenfol, w[by], w.fstat, **kw)
+        tests.append({"by": by, "weightings": wt or "log-rank",
+                      "chisq": float(r.test_statistic), "p": float(r.p_value)})
 with open("crates/survkit-core/tests/fixtures/lifelines_golden.json", "w") as f:
-    json.dump({"lifelines": lifelines.__version__, "cases": cases}, f)
+    json.dump({"lifelines": lifelines.__version__, "cases": cases, "tests": tests}, f)
 for c in cases:
     print(c["name"], c["median"], c["quantiles"]["median_ci"], c["exact_hit"])
