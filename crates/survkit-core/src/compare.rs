@@ -38,10 +38,10 @@ pub enum TestMethod {
     TaroneWare,
     /// `w = S̃(t_j) = Π_{t_i ≤ t_j} (1 − d_i/(n_i + 1))`: Peto & Peto (1972) with the
     /// Prentice (1978) survival estimate, as SAS `TEST=PETO`, Stata `sts test, peto` and
-    /// lifelines `weightings="peto"` (see [`peto`](self::peto)); not R's `rho = 1`.
+    /// lifelines `weightings="peto"` (see [`peto`]); not R's `rho = 1`.
     PetoPetoPrentice,
     /// `w = S̃(t_j) n_j/(n_j + 1)`: the modified Peto–Peto test of Andersen et al.
-    /// (1982), as SAS `TEST=MODPETO` (see [`peto`](self::peto)).
+    /// (1982), as SAS `TEST=MODPETO` (see [`peto`]).
     ModifiedPetoPeto,
     /// `w = Ŝ(t−)^ρ (1 − Ŝ(t−))^γ`: Fleming–Harrington G(ρ, γ) (Harrington & Fleming 1982).
     FlemingHarrington {

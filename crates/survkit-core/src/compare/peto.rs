@@ -12,9 +12,9 @@
 //!
 //! `S̃` is the survival estimate of Peto & Peto (1972) and Prentice (1978): the
 //! Kaplan–Meier product with `n + 1` in the denominator, and *including* the current
-//! time (Klein & Moeschberger 2003, §7.3, eq. 7.3.6–7.3.7; SAS/STAT LIFETEST, "Comparison
-//! of Two or More Groups of Survival Data", table of weight functions; Stata [ST] sts
-//! test, Methods and formulas). The statistic, its variance and the stratified form are
+//! time (Klein & Moeschberger 2003, §7.3; SAS/STAT LIFETEST, "Comparison
+//! of Two or More Groups of Survival Data", table of weight functions; Stata `[ST] sts
+//! test`, Methods and formulas). The statistic, its variance and the stratified form are
 //! those of [`survdiff`](super::survdiff) with this weight.
 //!
 //! Checked on WHAS500 by atrial fibrillation (`tests/compare_peto.rs`): the inclusive

@@ -370,7 +370,7 @@ fn marginal_nodes(a_max: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// `log ∫₀^∞ Π (1 − e^{−aⱼt}) e^{−t} dt` by the rule of [`marginal_nodes`] (exposed for
+/// `log ∫₀^∞ Π (1 − e^{−aⱼt}) e^{−t} dt` by the trapezoidal rule of the module docs (exposed for
 /// tests of the quadrature against the closed form).
 pub fn marginal_log_integral(a: &[f64]) -> f64 {
     let a_max = a.iter().cloned().fold(0.0f64, f64::max);
