@@ -43,6 +43,12 @@ add("lung_months_strata", Surv(months, dead) ~ age + ph.ecog + strata(sex), lung
 # Heavy ties: time in quarters of a year.
 lung$quarters <- ceiling(lung$time / 91.3125)
 add("lung_quarters", Surv(quarters, dead) ~ sex + ph.ecog, lung)
+# Very heavy ties (a hundred deaths in one year): exercises the rescaling of the
+# elementary symmetric sums.
+w <- read.csv("crates/survkit-core/tests/data/whas500.csv")
+w$years <- ceiling(w$lenfol / 365.25)
+w$age10 <- w$age / 10
+add("whas500_years", Surv(years, fstat) ~ age10 + afb + gender, w)
 tiny <- data.frame(t = c(1, 1, 1, 2, 2, 3, 3, 3, 4, 5),
                    s = c(1, 1, 0, 1, 1, 1, 1, 0, 1, 0),
                    x = c(0.5, 1, 2, 0, 1.5, 3, 1, 2, 0, 1))
