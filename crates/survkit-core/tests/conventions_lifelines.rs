@@ -220,3 +220,35 @@ fn weighted_tests_against_lifelines_on_whas500() {
         close(&format!("{what} p"), Some(r.p), c["p"].as_f64(), 1e-6);
     }
 }
+
+#[test]
+fn fifty_patient_cohort_r_versus_lifelines() {
+    // The first 50 rows of lung, months to a tenth (S = 0.5 exactly from 12.2 to 12.8):
+    //   library(survival); l <- read.csv("tests/data/lung.csv")[1:50, ]
+    //   f <- survfit(Surv(round(time / 30.4375, 1), status == 2) ~ 1, data = l,
+    //                conf.type = "log-log")
+    //   quantile(f, 0.5)   # 12.5 (6.9, 17.1)
+    // lifelines (tests/py/lifelines_golden.py, "lung50_months"): 12.2 (6.9, 17.1).
+    let fx: Value = serde_json::from_str(include_str!("fixtures/lifelines_golden.json")).unwrap();
+    let c = fx["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "lung50_months")
+        .unwrap();
+    let t: Vec<f64> = nums(&c["time"]).into_iter().map(Option::unwrap).collect();
+    let s: Vec<bool> = nums(&c["status"]).iter().map(|v| *v == Some(1.0)).collect();
+    let opts = KmOptions {
+        conf_type: ConfType::LogLog,
+        ..Default::default()
+    };
+    let fit = kaplan_meier(&t, &s, None, &opts).unwrap();
+    let r = quantile(&fit, 0.5, QuantileDefinition::R).unwrap();
+    let l = quantile(&fit, 0.5, QuantileDefinition::FirstAtOrBelow).unwrap();
+    let round1 = |x: Option<f64>| x.map(|v| (v * 10.0).round() / 10.0);
+    assert_eq!(round1(r.estimate), Some(12.5));
+    assert_eq!((round1(r.lower), round1(r.upper)), (Some(6.9), Some(17.1)));
+    assert_eq!(l.estimate, c["median"].as_f64());
+    assert_eq!(round1(l.estimate), Some(12.2));
+    assert_eq!((l.lower, l.upper), (Some(6.9), Some(17.1)));
+}
