@@ -3,7 +3,8 @@
 //! - Discrete form against R's `coxph(ties = "exact")` (survival 3.5-3) on aml, ovarian
 //!   in months, lung subsets in months/quarters (with and without strata), WHAS500 in
 //!   years (138 deaths in the first year: the rescaled recursion) and a tiny case; expected numbers from tests/r/cox_exact.R (fitted there to eps = 1e-12).
-//!   Tolerance: coefficients, SEs, log-likelihoods, score and Wald tests 1e-6 relative.
+//!   Tolerance: coefficients, SEs, log-likelihoods, score and Wald tests, concordance
+//!   (with its SE) 1e-6 relative; linear predictors 1e-6 up to R's centring.
 //! - Marginal (Kalbfleisch–Prentice, SAS TIES=EXACT) form: no R oracle. Checked by hand:
 //!   the quadrature against the closed form Σ_{Q⊆D} (−1)^{|Q|}/(1 + Σ_Q a) in exact
 //!   rational arithmetic (1e-13 relative), the likelihood on a two-subject tie written out by hand, agreement
@@ -80,6 +81,22 @@ fn discrete_against_r_coxph_exact() {
             m["wald"].as_f64().unwrap(),
             1e-6,
         );
+        let conc = nums(&m["concordance"]);
+        close(&format!("{name} C"), f.concordance.estimate, conc[0], 1e-6);
+        close(&format!("{name} C se"), f.concordance.se, conc[1], 1e-6);
+        // R's predict(type = "lp") after ties = "exact" is not centred (its `means` are
+        // 0), and centred per stratum in stratified fits; survkit's is centred on the
+        // whole sample, as for Efron/Breslow: compare unstratified fits up to a constant.
+        let lp_r = if strata.is_empty() {
+            nums(&m["lp"])
+        } else {
+            f.linear_predictors.clone()
+        };
+        let shift = f.linear_predictors[0] - lp_r[0];
+        for (i, (&a, &b)) in f.linear_predictors.iter().zip(&lp_r).enumerate() {
+            let ok = (a - b - shift).abs() < 1e-6 * b.abs().max(1.0);
+            assert!(ok, "{name} lp {i}: {a} vs {b}");
+        }
         // R's default convergence (eps = 1e-9) gives the same iteration count.
         let f0 = fit_exact(&data, &CoxOptions::default(), ExactTies::Discrete).unwrap();
         assert_eq!(

@@ -78,7 +78,9 @@
 //! assert!(f.converged);
 //! ```
 
-use super::{validate, Caveat, ChiSquareTest, CoxData, CoxOptions, CoxTests};
+use super::{
+    concordance, validate, Caveat, ChiSquareTest, Concordance, CoxData, CoxOptions, CoxTests,
+};
 use crate::Error;
 use nalgebra::{Cholesky, DMatrix, DVector};
 use serde::{Deserialize, Serialize};
@@ -123,6 +125,12 @@ pub struct ExactFit {
     pub events: usize,
     /// Numerical caveats.
     pub caveats: Vec<Caveat>,
+    /// Harrell's C of the linear predictor, with its standard error (does not depend on
+    /// the tie likelihood, only on the estimate).
+    pub concordance: Concordance,
+    /// Linear predictor `(xᵢ − x̄)β̂` per input row (centred as R's `predict(type = "lp")`).
+    #[serde(skip_serializing, default)]
+    pub linear_predictors: Vec<f64>,
 }
 
 /// Rows sorted by stratum, stop descending; centred row-major design of kept columns.
@@ -133,6 +141,10 @@ struct Data {
     status: Vec<bool>,
     /// `[begin, end)` per stratum.
     ranges: Vec<(usize, usize)>,
+    /// Stratum of each sorted row.
+    stratum: Vec<usize>,
+    /// Input row of each sorted row.
+    orig: Vec<usize>,
 }
 
 /// Log likelihood, score and information (row-major p×p).
@@ -596,6 +608,8 @@ fn prepare(data: &CoxData, n: usize, cols: &[usize]) -> Data {
         stop: order.iter().map(|&i| data.stop[i]).collect(),
         status: order.iter().map(|&i| data.status[i]).collect(),
         ranges,
+        stratum: order.iter().map(|&i| stratum[i]).collect(),
+        orig: order,
     }
 }
 
@@ -727,6 +741,23 @@ pub fn fit_exact(data: &CoxData, opts: &CoxOptions, ties: ExactTies) -> Result<E
         },
         None => f64::NAN,
     };
+    // Linear predictor in sorted (sweep) order, as the concordance wants it.
+    let lp_sorted: Vec<f64> = (0..n)
+        .map(|k| (0..q).map(|jj| d.x[k * q + jj] * beta[jj]).sum())
+        .collect();
+    let mut linear_predictors = vec![0.0; n];
+    for (k, &i) in d.orig.iter().enumerate() {
+        linear_predictors[i] = lp_sorted[k];
+    }
+    let concordance = concordance::harrell_sorted(
+        None,
+        &d.stop,
+        &d.status,
+        &lp_sorted,
+        data.strata.map(|_| d.stratum.as_slice()),
+        None,
+        None,
+    );
     Ok(ExactFit {
         ties,
         coef,
@@ -744,5 +775,7 @@ pub fn fit_exact(data: &CoxData, opts: &CoxOptions, ties: ExactTies) -> Result<E
         n,
         events,
         caveats,
+        concordance,
+        linear_predictors,
     })
 }

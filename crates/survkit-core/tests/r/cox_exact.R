@@ -23,6 +23,8 @@ add <- function(name, formula, data) {
     stop = as.vector(y[, 1]), status = as.vector(y[, 2]), strata = st,
     coef = unname(fit$coefficients), se = unname(sqrt(diag(fit$var))),
     loglik = fit$loglik, score = unname(fit$score), wald = unname(fit$wald.test),
+    concordance = unname(fit$concordance[c("concordance", "std")]),
+    lp = unname(predict(fit, type = "lp")),
     default_coef = unname(fit0$coefficients), default_iter = fit0$iter)
 }
 aml <- rd("aml")
