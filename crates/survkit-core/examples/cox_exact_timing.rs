@@ -2,7 +2,7 @@
 //! (or coarser) times: `cargo run --release -p survkit-core --example cox_exact_timing -- 1e5 3 30`
 //! (rows, covariates, days per time unit: larger = more ties).
 use std::time::Instant;
-use survkit_core::cox::exact::{fit_exact, ExactTies};
+use survkit_core::cox::exact::{discrete_cost, fit_exact, ExactTies};
 use survkit_core::cox::{fit, CoxData, CoxOptions};
 
 fn main() {
@@ -43,7 +43,10 @@ fn main() {
         max_ties = max_ties.max(d);
         k = e;
     }
-    println!("n = {n}, p = {p}, largest tie = {max_ties}");
+    println!(
+        "n = {n}, p = {p}, largest tie = {max_ties}, discrete cost = {:.2e}",
+        discrete_cost(&data).unwrap() as f64
+    );
     let t0 = Instant::now();
     let e = fit(&data, &CoxOptions::default()).unwrap();
     println!(

@@ -12,7 +12,9 @@
 //!   differences of the log-likelihood.
 
 use serde_json::Value;
-use survkit_core::cox::exact::{exact_loglik, fit_exact, marginal_log_integral, ExactTies};
+use survkit_core::cox::exact::{
+    discrete_cost, exact_loglik, fit_exact, marginal_log_integral, ExactTies,
+};
 use survkit_core::cox::{fit, CoxData, CoxOptions, Ties};
 
 fn nums(v: &Value) -> Vec<f64> {
@@ -442,4 +444,17 @@ fn marginal_quadrature_on_many_equal_ties() {
         }
     }
     eprintln!("largest error of log L on equal ties: {worst:.2e}");
+}
+
+#[test]
+fn discrete_cost_counts_the_recursion() {
+    // Times 3, 2, 2, 1, 1, 1 (sweep order: descending). Largest tie ahead: row at 3 → 3,
+    // rows at 2 → 3, rows at 1 → 3. Risk-set sizes when joining: 1..6. Σ min = 1+2+3+3+3+3.
+    let stop = [1.0, 2.0, 1.0, 3.0, 2.0, 1.0];
+    let status = [true, true, true, true, true, true];
+    let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+    let data = CoxData::new(&stop, &status, &x, 1);
+    assert_eq!(discrete_cost(&data).unwrap(), 15);
+    let none = [false; 6];
+    assert!(discrete_cost(&CoxData::new(&stop, &none, &x, 1)).is_err());
 }

@@ -545,6 +545,29 @@ pub fn exact_loglik(
     Ok((e.loglik, e.u, e.imat))
 }
 
+/// Work of one evaluation of the discrete likelihood, in units of `p²` multiply-adds:
+/// `Σᵢ min(mᵢ, Dᵢ)` over rows, with `mᵢ` the size of the risk set when row i joins and
+/// `Dᵢ` the largest tie still ahead of it (see the module docs). A caller can warn or
+/// fall back to Efron before fitting when this is large. A fit takes 4–6 evaluations;
+/// at p = 3 a shared 2-core machine does about 3·10⁷ units per second (n = 10⁵:
+/// whole-day times 2.3·10⁷, a 3.6 s fit; monthly times 5.8·10⁸, 75 s).
+///
+/// # Errors
+///
+/// As [`fit_exact`].
+pub fn discrete_cost(data: &CoxData) -> Result<u64, Error> {
+    let n = check(data)?;
+    let d = prepare(data, n, &[]);
+    let mut total = 0u64;
+    for &(b, e) in &d.ranges {
+        let ahead = d.ties_ahead(b, e);
+        for (m, &a) in ahead.iter().enumerate() {
+            total += (m as u64 + 1).min(a as u64);
+        }
+    }
+    Ok(total)
+}
+
 fn check(data: &CoxData) -> Result<usize, Error> {
     let n = validate(data)?;
     if data.start.is_some() {
