@@ -458,3 +458,24 @@ fn discrete_cost_counts_the_recursion() {
     let none = [false; 6];
     assert!(discrete_cost(&CoxData::new(&stop, &none, &x, 1)).is_err());
 }
+
+#[test]
+fn monotone_likelihood_is_flagged() {
+    // Every event in group 1 happens before any in group 0: β runs off to +∞.
+    let stop = [1.0, 1.0, 2.0, 3.0, 4.0, 4.0, 5.0, 6.0];
+    let status = [true, true, true, true, true, true, true, false];
+    let x = [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    let data = CoxData::new(&stop, &status, &x, 1);
+    for ties in [ExactTies::Discrete, ExactTies::Marginal] {
+        let f = fit_exact(&data, &CoxOptions::default(), ties).unwrap();
+        assert!(
+            f.caveats.iter().any(|c| matches!(
+                c,
+                survkit_core::cox::Caveat::InfiniteCoefficient { column: 0 }
+            )),
+            "{ties:?}: {:?} coef {:?}",
+            f.caveats,
+            f.coef
+        );
+    }
+}

@@ -442,6 +442,9 @@ fn ln_one_minus_exp(y: f64) -> f64 {
 fn h_of(y: f64) -> f64 {
     if y < 1e-300 {
         1.0
+    } else if y > 700.0 {
+        // y e^{−y}: below 1e-300, and y / eʸ would be ∞/∞.
+        0.0
     } else {
         y / y.exp_m1()
     }
@@ -742,6 +745,19 @@ pub fn fit_exact(data: &CoxData, opts: &CoxOptions, ties: ExactTies) -> Result<E
     let var_q = Cholesky::new(DMatrix::from_row_slice(q, q, &cur.imat)).map(|c| c.inverse());
     if var_q.is_none() && q > 0 {
         caveats.push(Caveat::SingularInformation);
+    }
+    // Monotone likelihood, by the rule of `cox::fit`: converged while one more Newton
+    // step would still move a coefficient that is already large on its covariate's scale.
+    if let (true, Some(v)) = (converged, &var_q) {
+        let next = v * DVector::from_column_slice(&cur.u);
+        for (jj, &j) in cols.iter().enumerate() {
+            let msq = (0..n).map(|k| d.x[k * q + jj].powi(2)).sum::<f64>() / n as f64;
+            let effect = (beta[jj] * msq.sqrt()).abs();
+            let moving = next[jj].abs() > 1e-4 * beta[jj].abs().max(1.0) && effect > 3.0;
+            if moving || effect > 15.0 {
+                caveats.push(Caveat::InfiniteCoefficient { column: j });
+            }
+        }
     }
     let p = data.p;
     let mut var = vec![vec![f64::NAN; p]; p];
