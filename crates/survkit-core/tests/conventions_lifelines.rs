@@ -252,3 +252,25 @@ fn fifty_patient_cohort_r_versus_lifelines() {
     assert_eq!(round1(l.estimate), Some(12.2));
     assert_eq!((l.lower, l.upper), (Some(6.9), Some(17.1)));
 }
+
+#[test]
+fn r_definition_is_the_fits_own_quantiles() {
+    // `QuantileDefinition::R` must give what `kaplan_meier` reports (checked against R in
+    // km_against_r.rs), for both CI transforms, on every dataset of the fixture.
+    let fx: Value = serde_json::from_str(include_str!("fixtures/lifelines_golden.json")).unwrap();
+    for c in fx["cases"].as_array().unwrap() {
+        let t: Vec<f64> = nums(&c["time"]).into_iter().map(Option::unwrap).collect();
+        let s: Vec<bool> = nums(&c["status"]).iter().map(|v| *v == Some(1.0)).collect();
+        for conf_type in [ConfType::Log, ConfType::LogLog] {
+            let opts = KmOptions {
+                conf_type,
+                ..Default::default()
+            };
+            let fit = kaplan_meier(&t, &s, None, &opts).unwrap();
+            for q in &fit.quantiles {
+                let mine = quantile(&fit, q.p, QuantileDefinition::R).unwrap();
+                assert_eq!(mine, *q, "{} p = {}", c["name"], q.p);
+            }
+        }
+    }
+}
