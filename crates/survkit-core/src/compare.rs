@@ -12,6 +12,8 @@ use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
+pub mod peto;
+
 use crate::km::{kaplan_meier, validate_input, z_for_level, KmOptions};
 use crate::Error;
 
@@ -19,7 +21,8 @@ use crate::Error;
 /// risk and `Ŝ(t_j−)` the pooled (within-stratum) Kaplan–Meier estimate just before
 /// `t_j`.
 ///
-/// Serialised as `"log-rank"`, `"peto-peto"`, `"gehan-breslow"`, `"tarone-ware"`, or
+/// Serialised as `"log-rank"`, `"peto-peto"`, `"gehan-breslow"`, `"tarone-ware"`,
+/// `"peto-peto-prentice"`, `"modified-peto-peto"`, or
 /// `{"fleming-harrington": {"rho": ρ, "gamma": γ}}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -33,6 +36,13 @@ pub enum TestMethod {
     GehanBreslow,
     /// `w = √n_j`: Tarone & Ware (1977).
     TaroneWare,
+    /// `w = S̃(t_j) = Π_{t_i ≤ t_j} (1 − d_i/(n_i + 1))`: Peto & Peto (1972) with the
+    /// Prentice (1978) survival estimate, as SAS `TEST=PETO`, Stata `sts test, peto` and
+    /// lifelines `weightings="peto"` (see [`peto`]); not R's `rho = 1`.
+    PetoPetoPrentice,
+    /// `w = S̃(t_j) n_j/(n_j + 1)`: the modified Peto–Peto test of Andersen et al.
+    /// (1982), as SAS `TEST=MODPETO` (see [`peto`]).
+    ModifiedPetoPeto,
     /// `w = Ŝ(t−)^ρ (1 − Ŝ(t−))^γ`: Fleming–Harrington G(ρ, γ) (Harrington & Fleming 1982).
     FlemingHarrington {
         /// Power of Ŝ(t−) (weights early differences).
@@ -44,20 +54,25 @@ pub enum TestMethod {
 
 impl TestMethod {
     /// Short label: "log-rank", "peto-peto", "gehan-breslow", "tarone-ware",
-    /// "fleming-harrington".
+    /// "peto-peto-prentice", "modified-peto-peto", "fleming-harrington".
     pub fn name(&self) -> &'static str {
         match self {
             TestMethod::LogRank => "log-rank",
             TestMethod::PetoPeto => "peto-peto",
             TestMethod::GehanBreslow => "gehan-breslow",
             TestMethod::TaroneWare => "tarone-ware",
+            TestMethod::PetoPetoPrentice => "peto-peto-prentice",
+            TestMethod::ModifiedPetoPeto => "modified-peto-peto",
             TestMethod::FlemingHarrington { .. } => "fleming-harrington",
         }
     }
 
-    fn weight(&self, n: f64, s_minus: f64) -> f64 {
+    /// `s_peto` is the Peto–Prentice estimate S̃(t_j), this time's events included.
+    fn weight(&self, n: f64, s_minus: f64, s_peto: f64) -> f64 {
         match *self {
             TestMethod::LogRank => 1.0,
+            TestMethod::PetoPetoPrentice => s_peto,
+            TestMethod::ModifiedPetoPeto => s_peto * n / (n + 1.0),
             TestMethod::PetoPeto => s_minus,
             TestMethod::GehanBreslow => n,
             TestMethod::TaroneWare => n.sqrt(),
@@ -220,6 +235,7 @@ fn sweep(
         }
         let mut n_total = (stop - start) as f64;
         let mut s_minus = 1.0_f64;
+        let mut s_peto = 1.0_f64;
         let mut i = start;
         while i < stop {
             let t = order[i].1;
@@ -239,7 +255,8 @@ fn sweep(
             }
             if d > 0.0 {
                 let n = n_total;
-                let w = method.weight(n, s_minus);
+                s_peto = peto::step(s_peto, n, d);
+                let w = method.weight(n, s_minus, s_peto);
                 active.clear();
                 for (k, &nk) in at_risk.iter().enumerate() {
                     if nk > 0.0 {

@@ -76,6 +76,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod concordance;
+pub mod exact;
 pub mod firth;
 mod sweep;
 pub mod zph;
