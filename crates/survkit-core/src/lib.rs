@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod compare;
+pub mod competing;
 pub mod cox;
 pub mod error;
 pub mod followup;

@@ -1,0 +1,1 @@
+//! Gray's test (placeholder).
