@@ -27,10 +27,14 @@
 //!   `Var F_k(t) = Σ_{t_j ≤ t} { [F_k(t) − F_k(t_j)]² d_j/(n_j(n_j − d_j))
 //!   + S(t_{j−1})² d_kj(n_j − d_kj)/n_j³ − 2[F_k(t) − F_k(t_j)] S(t_{j−1}) d_kj/n_j² }`;
 //!   `Var S` is Greenwood's.
-//! - **Counting-process (Aalen-type)** variance of R `cmprsk::cuminc` (Aalen 1978;
-//!   Pintilie 2006, §4.2.3), the martingale representation with `d/n²` terms:
-//!   `Var F_k(t) = Σ_{t_j ≤ t} { [S(t_{j−1}) − (F_k(t) − F_k(t_j))]² d_kj
-//!   + [F_k(t) − F_k(t_j)]² (d_j − d_kj) } / n_j²`.
+//! - **Aalen-type** variance, as `var` of R `cmprsk::cuminc` (Aalen 1978; Pintilie
+//!   2006, §4.2.3): the same gradient with `X_j = S(t_{j−1})(F_k(t) − F_k(t_j))/S(t_j)`,
+//!   cause k and the other causes pooled, each with its own binomial variance and no
+//!   covariance between them:
+//!   `Var F_k(t) = Σ_{t_j ≤ t} { [S(t_{j−1}) − X_j]² b(d_kj) + X_j² b(d'_j) } / n_j²`
+//!   with `d'_j = d_j − d_kj` and `b(d) = d(n_j − d)/(n_j − 1)` (`b(d) = d` when
+//!   `n_j = 1`, as cmprsk).
+//!   (cmprsk gives no variance for `S`; here `S(t)² Σ d_j/((n_j − 1)(n_j − d_j))`.)
 //!
 //! The delta and counting-process sums are quadratic in `F_k(t)` and are kept as
 //! running sums of their coefficients (O(K) per time).
@@ -400,7 +404,7 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
     };
     // Delta / counting-process running sums.
     let mut sum_a = vec![0.0_f64; k];
-    let mut sum_b = 0.0_f64;
+    let mut sum_b = vec![0.0_f64; k];
     let mut sum_fb = vec![0.0_f64; k];
     let mut sum_ffb = vec![0.0_f64; k];
     let mut sum_c = vec![0.0_f64; k];
@@ -500,31 +504,46 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
                 sqq += dqq;
                 q_cum += q;
             } else {
-                let (b, b_surv) = match variance {
-                    CifVariance::Delta => {
-                        let b = if alive {
-                            d / (n_risk * (n_risk - d))
-                        } else {
-                            0.0
-                        };
-                        (b, b)
-                    }
-                    _ => (d / (n_risk * n_risk), d / (n_risk * n_risk)),
+                // Coefficients of Var_j = A − 2(F(t) − F_j)·C + (F(t) − F_j)²·B.
+                let nn = n_risk;
+                let b_surv = match variance {
+                    CifVariance::Delta if alive => d / (nn * (nn - d)),
+                    CifVariance::Aalen if alive && nn > 1.0 => d / ((nn - 1.0) * (nn - d)),
+                    _ => 0.0,
                 };
-                sum_b += b;
                 sum_surv += b_surv;
                 for c in 0..k {
                     let dk = d_k[c];
-                    let (a, cc) = match variance {
+                    let (a, b, cc) = match variance {
                         CifVariance::Delta => (
-                            s * s * dk * (n_risk - dk) / (n_risk * n_risk * n_risk),
-                            s * dk / (n_risk * n_risk),
+                            s * s * dk * (nn - dk) / (nn * nn * nn),
+                            b_surv,
+                            s * dk / (nn * nn),
                         ),
-                        _ => (s * s * dk / (n_risk * n_risk), s * dk / (n_risk * n_risk)),
+                        _ => {
+                            // Binomial variance of a count, d(n − d)/(n − 1); d when
+                            // n = 1 (as cmprsk, whose last row otherwise adds nothing).
+                            let binom = |x: f64| {
+                                if nn > 1.0 {
+                                    x * (nn - x) / (nn - 1.0)
+                                } else {
+                                    x
+                                }
+                            };
+                            let den = nn * nn;
+                            let r = if alive { nn / (nn - d) } else { 0.0 };
+                            let vk = binom(dk);
+                            (
+                                s * s * vk / den,
+                                r * r * (vk + binom(d - dk)) / den,
+                                s * r * vk / den,
+                            )
+                        }
                     };
                     sum_a[c] += a;
                     sum_fb[c] += f_new[c] * b;
                     sum_ffb[c] += f_new[c] * f_new[c] * b;
+                    sum_b[c] += b;
                     sum_c[c] += cc;
                     sum_fc[c] += f_new[c] * cc;
                 }
@@ -554,7 +573,7 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
             let v = if ij {
                 spp[c] - 2.0 * fc * spq[c] + fc * fc * sqq
             } else {
-                sum_a[c] + fc * fc * sum_b - 2.0 * fc * sum_fb[c] + sum_ffb[c]
+                sum_a[c] + fc * fc * sum_b[c] - 2.0 * fc * sum_fb[c] + sum_ffb[c]
                     - 2.0 * fc * sum_c[c]
                     + 2.0 * sum_fc[c]
             };
