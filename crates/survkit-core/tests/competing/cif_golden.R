@@ -23,7 +23,8 @@ cif_case <- function(name, d, K, grouped = TRUE, weighted = FALSE, entry = FALSE
   g <- if (grouped) d$group else rep(0, nrow(d))
   y <- if (entry) Surv(d$entry, d$time, st) else Surv(d$time, st)
   w <- if (weighted) d$weight else NULL
-  f <- survfit(y ~ g, weights = w, conf.int = conf.int)
+  # Each row its own subject (survfit needs an id with (start, stop] data).
+  f <- survfit(y ~ g, weights = w, conf.int = conf.int, id = seq_along(g))
   if (is.null(f$strata)) f$strata <- c("g=0" = length(f$time))
   ends <- cumsum(f$strata); begins <- ends - f$strata + 1
   levs <- sort(unique(g))
@@ -42,7 +43,8 @@ cif_case <- function(name, d, K, grouped = TRUE, weighted = FALSE, entry = FALSE
       sub <- d[g == gi, ]
       ys <- if (entry) Surv(sub$entry, sub$time, factor(sub$cause, levels = 0:K))
             else Surv(sub$time, factor(sub$cause, levels = 0:K))
-      fs <- survfit(ys ~ 1, weights = if (weighted) sub$weight else NULL, conf.int = conf.int)
+      fs <- survfit(ys ~ 1, weights = if (weighted) sub$weight else NULL, conf.int = conf.int,
+                    id = seq_len(nrow(sub)))
       s <- summary(fs, times = times[times <= max(fs$time)])
       one$at_times <- list(time = arr(s$time), n_risk = arr(s$n.risk[, 1]),
         cif = lapply(1:K, function(k) arr(s$pstate[, k + 1])),
@@ -77,8 +79,8 @@ cases <- list(
   cif_case("synthetic, one group", syn, 2, grouped = FALSE, times = c(0.5, 3, 7.5, 20)),
   cif_case("synthetic, three groups", syn, 2, times = c(2, 5, 10)),
   cif_case("synthetic, weighted", syn, 2, weighted = TRUE, times = c(3, 9)),
-  cif_case("synthetic, delayed entry", dl, 2, grouped = FALSE, times = c(4, 8)),
-  cif_case("synthetic, delayed entry, weighted, groups", dl, 2, weighted = TRUE),
+  cif_case("synthetic, delayed entry", dl, 2, grouped = FALSE, entry = TRUE, times = c(4, 8)),
+  cif_case("synthetic, delayed entry, weighted, groups", dl, 2, weighted = TRUE, entry = TRUE),
   cif_case("synthetic, 90% level", syn, 2, grouped = FALSE, conf.int = 0.9),
   cif_case("mgus2", m, 2, grouped = FALSE, times = c(12, 60, 120, 240),
            data_ref = list(csv = "mgus2.csv")),
