@@ -31,7 +31,10 @@ cs_case <- function(name, d, cause, formula_rhs, entry = FALSE, weighted = FALSE
                weights = if (weighted) d$weight else NULL)
   list(name = name, cause = cause, delayed = entry, weighted = weighted, ties = ties,
        strata = strata, covariates = arr(strsplit(formula_rhs, " \\+ ")[[1]]),
-       coef = arr(coef(fit)), se = arr(sqrt(diag(vcov(fit)))), loglik = arr(fit$loglik))
+       # Model-based SEs (coxph reports robust ones by default with non-integer weights).
+       coef = arr(coef(fit)),
+       se = arr(sqrt(diag(if (is.null(fit$naive.var)) vcov(fit) else fit$naive.var))),
+       loglik = arr(fit$loglik))
 }
 
 syn$x <- (seq_len(nrow(syn)) %% 7) / 3

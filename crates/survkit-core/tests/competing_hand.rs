@@ -1,0 +1,214 @@
+//! Hand-computable competing-risks cases and properties: unsorted rows, ties between
+//! causes and censorings, a single event, all censored, a group without events of a
+//! cause, the event-free curve equal to Kaplan–Meier of the all-cause endpoint, level
+//! crossing times, and errors.
+
+use survkit_core::competing::{
+    aalen_johansen, CifOptions, CifVariance, CompetingData, CompetingWarning,
+};
+use survkit_core::km::{kaplan_meier, ConfType, KmOptions};
+use survkit_core::Error;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-13
+}
+
+#[test]
+fn ties_and_censoring_at_an_event_time() {
+    // t = 2: one cause-1, one cause-2 event and a censoring (counted after the events).
+    let time = [2.0, 1.0, 2.0, 2.0, 3.0, 4.0];
+    let cause = [1, 1, 2, 0, 2, 0];
+    let fit = aalen_johansen(&CompetingData::new(&time, &cause, 2), &CifOptions::default())
+        .unwrap();
+    let g = &fit.groups[0];
+    assert_eq!(g.time, vec![1.0, 2.0, 3.0, 4.0]);
+    assert_eq!(g.n_risk, vec![6.0, 5.0, 2.0, 1.0]);
+    assert_eq!(g.n_event, vec![1.0, 2.0, 1.0, 0.0]);
+    assert_eq!(g.n_censor, vec![0.0, 1.0, 0.0, 1.0]);
+    // S: 5/6, 5/6·3/5 = 1/2, 1/2·1/2 = 1/4; F1: 1/6, 1/6 + 5/6·1/5 = 1/3; F2: 0, 1/6, 1/6 + 1/4.
+    let s = [5.0 / 6.0, 0.5, 0.25, 0.25];
+    let f1 = [1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0];
+    let f2 = [0.0, 1.0 / 6.0, 5.0 / 12.0, 5.0 / 12.0];
+    for j in 0..4 {
+        assert!(close(g.surv[j], s[j]), "S[{j}]");
+        assert!(close(g.causes[0].cif[j], f1[j]), "F1[{j}]");
+        assert!(close(g.causes[1].cif[j], f2[j]), "F2[{j}]");
+    }
+    assert_eq!(g.causes[0].n_event, vec![1.0, 1.0, 0.0, 0.0]);
+    // Before any event of cause 2 its CIF is 0 with no interval (as R).
+    assert_eq!(g.causes[1].lower[0], None);
+}
+
+#[test]
+fn row_order_does_not_matter() {
+    let time = [5.0, 1.0, 3.0, 3.0, 2.0, 8.0, 6.0, 3.0, 7.0, 4.0];
+    let cause = [1, 2, 0, 1, 1, 0, 2, 2, 1, 0];
+    let perm = [3, 9, 0, 7, 1, 5, 2, 8, 4, 6];
+    let t2: Vec<f64> = perm.iter().map(|&i| time[i]).collect();
+    let c2: Vec<u32> = perm.iter().map(|&i| cause[i]).collect();
+    for variance in [
+        CifVariance::InfinitesimalJackknife,
+        CifVariance::Delta,
+        CifVariance::Aalen,
+    ] {
+        let opts = CifOptions {
+            variance,
+            ..CifOptions::default()
+        };
+        let a = aalen_johansen(&CompetingData::new(&time, &cause, 2), &opts).unwrap();
+        let b = aalen_johansen(&CompetingData::new(&t2, &c2, 2), &opts).unwrap();
+        for (ca, cb) in a.groups[0].causes.iter().zip(&b.groups[0].causes) {
+            for (x, y) in ca.std_err.iter().zip(&cb.std_err) {
+                assert!((x - y).abs() < 1e-14);
+            }
+            assert_eq!(ca.cif, cb.cif);
+        }
+    }
+}
+
+#[test]
+fn event_free_curve_is_all_cause_kaplan_meier() {
+    let time = [5.0, 1.0, 3.0, 3.0, 2.0, 8.0, 6.0, 3.0, 7.0, 4.0, 4.0, 9.0];
+    let cause = [1, 2, 0, 1, 3, 0, 2, 2, 1, 0, 3, 1];
+    let entry = [0.0, 0.0, 1.0, 0.0, 0.5, 2.0, 0.0, 0.0, 3.0, 0.0, 1.0, 0.0];
+    for delayed in [false, true] {
+        let mut data = CompetingData::new(&time, &cause, 3);
+        if delayed {
+            data.entry = Some(&entry);
+        }
+        let opts = CifOptions {
+            variance: CifVariance::Delta,
+            conf_type: ConfType::LogLog,
+            ..CifOptions::default()
+        };
+        let fit = aalen_johansen(&data, &opts).unwrap();
+        let status: Vec<bool> = cause.iter().map(|&c| c > 0).collect();
+        let km_opts = KmOptions {
+            conf_type: ConfType::LogLog,
+            ..KmOptions::default()
+        };
+        let km = kaplan_meier(&time, &status, data.entry, &km_opts).unwrap();
+        let g = &fit.groups[0];
+        assert_eq!(g.time, km.time);
+        for j in 0..g.time.len() {
+            assert!(close(g.surv[j], km.surv[j]));
+            // The delta-method variance of S is Greenwood's.
+            if let Some(se) = km.std_err[j] {
+                assert!((g.surv_std_err[j] - se).abs() < 1e-13);
+            }
+            let total: f64 = g.surv[j] + g.causes.iter().map(|c| c.cif[j]).sum::<f64>();
+            assert!((total - 1.0).abs() < 1e-13);
+        }
+    }
+}
+
+#[test]
+fn single_event_and_all_censored() {
+    let time = [3.0, 1.0, 2.0];
+    let fit = aalen_johansen(
+        &CompetingData::new(&time, &[0, 0, 0], 2),
+        &CifOptions::default(),
+    )
+    .unwrap();
+    let g = &fit.groups[0];
+    assert!(g.surv.iter().all(|&s| s == 1.0));
+    assert!(g.causes.iter().all(|c| c.cif.iter().all(|&f| f == 0.0)));
+    assert!(g.causes.iter().all(|c| c.std_err.iter().all(|&s| s == 0.0)));
+    assert!(fit
+        .warnings
+        .contains(&CompetingWarning::NoEvents { cause: 1, group: 0 }));
+
+    // One event of cause 2 among 3 at t = 2: F2 = 1/2 after t = 1's censoring.
+    let fit = aalen_johansen(
+        &CompetingData::new(&time, &[0, 0, 2], 2),
+        &CifOptions::default(),
+    )
+    .unwrap();
+    let c2 = &fit.groups[0].causes[1];
+    assert_eq!(c2.cif, vec![0.0, 0.5, 0.5]);
+    // IJ: influence ±1/4 for the two rows at risk at t = 2 → SE √(1/16 + 1/16).
+    assert!(close(c2.std_err[1], (0.125f64).sqrt()));
+}
+
+#[test]
+fn group_without_events_of_a_cause_is_flagged() {
+    let time = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let cause = [1, 2, 1, 1, 0, 1];
+    let group = [0, 0, 0, 1, 1, 1];
+    let data = CompetingData::new(&time, &cause, 2).with_groups(&group, 3);
+    let fit = aalen_johansen(&data, &CifOptions::default()).unwrap();
+    assert_eq!(fit.groups.len(), 2);
+    assert!(fit
+        .warnings
+        .contains(&CompetingWarning::NoEvents { cause: 2, group: 1 }));
+    assert!(fit
+        .warnings
+        .contains(&CompetingWarning::EmptyGroup { group: 2 }));
+    assert!(fit.warnings.contains(&CompetingWarning::FewEvents {
+        cause: 1,
+        group: None,
+        events: 4
+    }));
+    assert!(fit.groups[1].causes[1].cif.iter().all(|&f| f == 0.0));
+}
+
+#[test]
+fn level_crossing_times() {
+    // Synthetic cohort of cohorts.R (one group), cause 1: F = .02 .06 .121 .143 .187
+    // .211 at t = 1..6; R's log band: upper .139 .180 .257 ..., lower ... .182 (t = 8)
+    // .205 (t = 9). Level 0.2: first F ≥ .2 at t = 6; upper band first ≥ .2 at t = 3;
+    // lower band at t = 9.
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("competing/cif_golden.json")).unwrap();
+    let d = &cases[0]["data"];
+    let num = |k: &str| -> Vec<f64> {
+        d[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    };
+    let time = num("time");
+    let cause: Vec<u32> = num("cause").iter().map(|&c| c as u32).collect();
+    let opts = CifOptions {
+        levels: vec![0.2, 0.9],
+        ..CifOptions::default()
+    };
+    let fit = aalen_johansen(&CompetingData::new(&time, &cause, 2), &opts).unwrap();
+    let q = &fit.groups[0].causes[0].quantiles;
+    assert_eq!(q[0].estimate, Some(6.0));
+    assert_eq!(q[0].lower, Some(3.0));
+    assert_eq!(q[0].upper, Some(9.0));
+    assert_eq!(q[1].estimate, None);
+    assert_eq!(q[1].lower, None);
+}
+
+#[test]
+fn bad_input_is_an_error_naming_the_row() {
+    let e = aalen_johansen(
+        &CompetingData::new(&[1.0, 2.0], &[1, 3], 2),
+        &CifOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { index: 1, .. }), "{e}");
+    assert!(e.to_string().contains("value 2"), "{e}");
+    let e = aalen_johansen(
+        &CompetingData::new(&[1.0, f64::NAN], &[1, 0], 2),
+        &CifOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { index: 1, .. }));
+    let e = aalen_johansen(&CompetingData::new(&[1.0], &[1, 0], 2), &CifOptions::default())
+        .unwrap_err();
+    assert!(matches!(e, Error::LengthMismatch { .. }));
+    let e = aalen_johansen(&CompetingData::new(&[], &[], 2), &CifOptions::default())
+        .unwrap_err();
+    assert!(matches!(e, Error::NoData(_)));
+    let entry = [2.0];
+    let data = CompetingData {
+        entry: Some(&entry),
+        ..CompetingData::new(&[1.0], &[1], 1)
+    };
+    assert!(aalen_johansen(&data, &CifOptions::default()).is_err());
+    let bad = CifOptions {
+        conf_level: 1.5,
+        ..CifOptions::default()
+    };
+    assert!(aalen_johansen(&CompetingData::new(&[1.0], &[1], 1), &bad).is_err());
+}
