@@ -140,8 +140,7 @@ fn aalen_johansen_against_r() {
                 // S + Σ F = 1 at every time.
                 if j == 0 {
                     for i in 0..g.time.len() {
-                        let total: f64 =
-                            g.surv[i] + g.causes.iter().map(|x| x.cif[i]).sum::<f64>();
+                        let total: f64 = g.surv[i] + g.causes.iter().map(|x| x.cif[i]).sum::<f64>();
                         assert!((total - 1.0).abs() < 1e-12, "{c}: S + ΣF = {total}");
                     }
                 }

@@ -5,9 +5,7 @@
 //! `tests/competing/extras_golden.json`, written by `tests/competing/extras_golden.R`.
 
 use serde_json::Value;
-use survkit_core::competing::{
-    aalen_johansen, cause_specific_cox, CifOptions, CompetingData,
-};
+use survkit_core::competing::{aalen_johansen, cause_specific_cox, CifOptions, CompetingData};
 use survkit_core::cox::{CoxOptions, Ties};
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -102,11 +100,19 @@ fn restricted_mean_time_lost_against_r() {
         let want = floats(&case["rmean"]);
         let lost: Vec<f64> = g.causes.iter().map(|c| c.rmtl.unwrap().estimate).collect();
         for (k, (&got, &w)) in lost.iter().zip(&want[1..]).enumerate() {
-            assert!(close(got, w, 1e-8), "{name}: RMTL cause {}: {got} vs R {w}", k + 1);
+            assert!(
+                close(got, w, 1e-8),
+                "{name}: RMTL cause {}: {got} vs R {w}",
+                k + 1
+            );
         }
         // Event-free restricted mean = tau − Σ RMTL (R's state "(s0)").
         let free = tau - lost.iter().sum::<f64>();
-        assert!(close(free, want[0], 1e-8), "{name}: event-free {free} vs R {}", want[0]);
+        assert!(
+            close(free, want[0], 1e-8),
+            "{name}: event-free {free} vs R {}",
+            want[0]
+        );
     }
 }
 
@@ -162,7 +168,13 @@ fn cause_specific_cox_against_r() {
         for (j, (&got, &w)) in f.fit.se.iter().zip(&floats(&case["se"])).enumerate() {
             assert!(close(got, w, 1e-6), "{name}: se[{j}] {got} vs R {w}");
         }
-        for (j, (&got, &w)) in f.fit.loglik.iter().zip(&floats(&case["loglik"])).enumerate() {
+        for (j, (&got, &w)) in f
+            .fit
+            .loglik
+            .iter()
+            .zip(&floats(&case["loglik"]))
+            .enumerate()
+        {
             assert!(close(got, w, 1e-6), "{name}: loglik[{j}] {got} vs R {w}");
         }
     }

@@ -18,8 +18,11 @@ fn ties_and_censoring_at_an_event_time() {
     // t = 2: one cause-1, one cause-2 event and a censoring (counted after the events).
     let time = [2.0, 1.0, 2.0, 2.0, 3.0, 4.0];
     let cause = [1, 1, 2, 0, 2, 0];
-    let fit = aalen_johansen(&CompetingData::new(&time, &cause, 2), &CifOptions::default())
-        .unwrap();
+    let fit = aalen_johansen(
+        &CompetingData::new(&time, &cause, 2),
+        &CifOptions::default(),
+    )
+    .unwrap();
     let g = &fit.groups[0];
     assert_eq!(g.time, vec![1.0, 2.0, 3.0, 4.0]);
     assert_eq!(g.n_risk, vec![6.0, 5.0, 2.0, 1.0]);
@@ -162,7 +165,11 @@ fn level_crossing_times() {
         serde_json::from_str(include_str!("competing/cif_golden.json")).unwrap();
     let d = &cases[0]["data"];
     let num = |k: &str| -> Vec<f64> {
-        d[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+        d[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
     };
     let time = num("time");
     let cause: Vec<u32> = num("cause").iter().map(|&c| c as u32).collect();
@@ -194,11 +201,13 @@ fn bad_input_is_an_error_naming_the_row() {
     )
     .unwrap_err();
     assert!(matches!(e, Error::InvalidValue { index: 1, .. }));
-    let e = aalen_johansen(&CompetingData::new(&[1.0], &[1, 0], 2), &CifOptions::default())
-        .unwrap_err();
+    let e = aalen_johansen(
+        &CompetingData::new(&[1.0], &[1, 0], 2),
+        &CifOptions::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, Error::LengthMismatch { .. }));
-    let e = aalen_johansen(&CompetingData::new(&[], &[], 2), &CifOptions::default())
-        .unwrap_err();
+    let e = aalen_johansen(&CompetingData::new(&[], &[], 2), &CifOptions::default()).unwrap_err();
     assert!(matches!(e, Error::NoData(_)));
     let entry = [2.0];
     let data = CompetingData {

@@ -47,6 +47,9 @@
 //! `p ± z·se` clipped to [0, 1]. Undefined (None) where `p = 0` (and `p = 1` for
 //! log-log).
 
+// The sweep indexes several per-cause arrays in step; index loops read clearer here.
+#![allow(clippy::needless_range_loop)]
+
 use serde::{Deserialize, Serialize};
 
 use super::{event_count_warnings, CompetingData, CompetingWarning};
@@ -587,8 +590,13 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
 }
 
 /// Pointwise limits for a probability `p` with standard error `se` (see module docs).
-pub(crate) fn prob_limits(p: f64, se: f64, z: f64, conf_type: ConfType) -> (Option<f64>, Option<f64>) {
-    if !(p > 0.0) || !se.is_finite() {
+pub(crate) fn prob_limits(
+    p: f64,
+    se: f64,
+    z: f64,
+    conf_type: ConfType,
+) -> (Option<f64>, Option<f64>) {
+    if p.is_nan() || p <= 0.0 || !se.is_finite() {
         return (None, None);
     }
     match conf_type {

@@ -251,7 +251,11 @@ fn sweep(
             };
         }
         let r_all: f64 = rr.iter().sum();
-        let weight = if rho == 0.0 { 1.0 } else { (1.0 - f0).powf(rho) };
+        let weight = if rho == 0.0 {
+            1.0
+        } else {
+            (1.0 - f0).powf(rho)
+        };
         if d1_all > 0.0 && r_all > 0.0 {
             for r in 0..g {
                 if y[r] > 0.0 && s[r] > 0.0 {

@@ -116,7 +116,9 @@ impl<'a> CompetingData<'a> {
     pub fn validate(&self) -> Result<(), Error> {
         let n = self.time.len();
         if n == 0 {
-            return Err(Error::NoData("no rows to estimate cumulative incidence from".into()));
+            return Err(Error::NoData(
+                "no rows to estimate cumulative incidence from".into(),
+            ));
         }
         let len = |what: &str, found: usize| -> Result<(), Error> {
             if found != n {
