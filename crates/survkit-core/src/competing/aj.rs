@@ -395,6 +395,11 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
     let mut spp = vec![0.0_f64; k];
     let mut spq = vec![0.0_f64; k];
     let mut sqq = 0.0_f64;
+    // Sums of the absolute values of every term added to spp, spq, sqq: the scale of
+    // their rounding error.
+    let mut mpp = vec![0.0_f64; k];
+    let mut mpq = vec![0.0_f64; k];
+    let mut mqq = 0.0_f64;
     let mut snap = if ij && delayed {
         vec![0.0_f64; n * k]
     } else {
@@ -468,6 +473,8 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
                     let sp_r = -vr * e_cum[c] + ser[c];
                     let mut dpp = -2.0 * e * sp_r + e * e * vr;
                     let mut dpq = -q * sp_r - e * sq_r + e * q * vr;
+                    let mut app = (2.0 * e * sp_r).abs() + e * e * vr;
+                    let mut apq = (q * sp_r).abs() + (e * sq_r).abs() + e * q * vr;
                     for (off, r) in rows[start..end].iter().enumerate() {
                         if r.cause == 0 {
                             continue;
@@ -484,12 +491,22 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
                         let bn = beta / n_risk;
                         dpp += v * (2.0 * p_i * an + an * an - 2.0 * e * an);
                         dpq += v * (p_i * bn + q_i * an + an * bn - an * q - e * bn);
+                        app += v * ((2.0 * p_i * an).abs() + an * an + (2.0 * e * an).abs());
+                        apq += v
+                            * ((p_i * bn).abs()
+                                + (q_i * an).abs()
+                                + an * bn
+                                + (an * q).abs()
+                                + (e * bn).abs());
                     }
                     spp[c] += dpp;
                     spq[c] += dpq;
+                    mpp[c] += app;
+                    mpq[c] += apq;
                     e_cum[c] += e;
                 }
                 let mut dqq = -2.0 * q * sq_r + q * q * vr;
+                let mut aqq = (2.0 * q * sq_r).abs() + q * q * vr;
                 for (off, r) in rows[start..end].iter().enumerate() {
                     if r.cause == 0 {
                         continue;
@@ -503,8 +520,10 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
                     };
                     let bn = beta / n_risk;
                     dqq += v * (2.0 * q_i * bn + bn * bn - 2.0 * q * bn);
+                    aqq += v * ((2.0 * q_i * bn).abs() + bn * bn + (2.0 * q * bn).abs());
                 }
                 sqq += dqq;
+                mqq += aqq;
                 q_cum += q;
             } else {
                 // Coefficients of Var_j = A − 2(F(t) − F_j)·C + (F(t) − F_j)²·B.
@@ -573,16 +592,39 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
             raw.n_event_k[c].push(count_k[c]);
             raw.cif[c].push(f[c]);
             let fc = f[c];
-            let v = if ij {
-                spp[c] - 2.0 * fc * spq[c] + fc * fc * sqq
+            // A variance below the rounding noise of its (cancelling) terms is 0: e.g.
+            // a CIF that reached 1, whose influences all cancel exactly.
+            let (v, scale) = if ij {
+                (
+                    spp[c] - 2.0 * fc * spq[c] + fc * fc * sqq,
+                    mpp[c] + 2.0 * fc.abs() * mpq[c] + fc * fc * mqq,
+                )
             } else {
-                sum_a[c] + fc * fc * sum_b[c] - 2.0 * fc * sum_fb[c] + sum_ffb[c]
-                    - 2.0 * fc * sum_c[c]
-                    + 2.0 * sum_fc[c]
+                let terms = [
+                    sum_a[c],
+                    fc * fc * sum_b[c],
+                    -2.0 * fc * sum_fb[c],
+                    sum_ffb[c],
+                    -2.0 * fc * sum_c[c],
+                    2.0 * sum_fc[c],
+                ];
+                (terms.iter().sum(), terms.iter().map(|x| x.abs()).sum())
             };
-            raw.var[c].push(v.max(0.0));
+            raw.var[c].push(if v <= 64.0 * f64::EPSILON * scale {
+                0.0
+            } else {
+                v
+            });
         }
-        let sv = if ij { s * s * sqq } else { s * s * sum_surv };
+        let sv = if ij {
+            if sqq <= 64.0 * f64::EPSILON * mqq {
+                0.0
+            } else {
+                s * s * sqq
+            }
+        } else {
+            s * s * sum_surv
+        };
         raw.surv_var.push(sv.max(0.0));
         start = end;
     }
