@@ -460,7 +460,11 @@ fn sweep_group(data: &CompetingData, idx: &[usize], variance: CifVariance) -> Ra
         if d > 0.0 && n_risk > 0.0 {
             let lam = d / n_risk;
             // All at risk fail: S drops to exactly 0 (guards rounding in 1 − d/n).
-            let s_new = if d >= n_risk { 0.0 } else { s * (1.0 - lam) };
+            let s_new = if d >= n_risk * (1.0 - 1e-12) {
+                0.0
+            } else {
+                s * (1.0 - lam)
+            };
             let alive = s_new > 0.0;
             let f_new: Vec<f64> = (0..k).map(|c| f[c] + s * d_k[c] / n_risk).collect();
             if ij {
