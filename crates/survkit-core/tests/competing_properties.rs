@@ -94,3 +94,51 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Odd inputs (zero weights, a cause without events, empty groups, entry at 0,
+    /// every row failing at once) give a result or an error, never a panic, and the
+    /// state probabilities stay in [0, 1] and sum to 1.
+    #[test]
+    fn odd_inputs_do_not_panic(
+        v in prop::collection::vec((0u32..4, 0u32..4, 0u32..3, 0u32..3, 0u32..4), 1..12),
+        delayed in any::<bool>(),
+        variance in 0usize..3,
+    ) {
+        let time: Vec<f64> = v.iter().map(|r| f64::from(r.0)).collect();
+        let cause: Vec<u32> = v.iter().map(|r| r.1.min(3)).collect();
+        let weight: Vec<f64> = v.iter().map(|r| f64::from(r.2)).collect();
+        let group: Vec<usize> = v.iter().map(|r| r.3 as usize).collect();
+        let entry: Vec<f64> = v.iter().map(|r| f64::from(r.0) - 1.0 - f64::from(r.4)).collect();
+        let data = CompetingData {
+            entry: delayed.then_some(entry.as_slice()),
+            weights: Some(&weight),
+            ..CompetingData::new(&time, &cause, 3)
+        }
+        .with_groups(&group, 4);
+        let opts = CifOptions {
+            variance: [
+                survkit_core::competing::CifVariance::InfinitesimalJackknife,
+                survkit_core::competing::CifVariance::Delta,
+                survkit_core::competing::CifVariance::Aalen,
+            ][variance],
+            times: vec![0.0, 1.5, 10.0],
+            levels: vec![0.5],
+            ..CifOptions::default()
+        };
+        if let Ok(fit) = aalen_johansen(&data, &opts) {
+            for g in &fit.groups {
+                for j in 0..g.time.len() {
+                    let total: f64 = g.surv[j] + g.causes.iter().map(|c| c.cif[j]).sum::<f64>();
+                    prop_assert!((total - 1.0).abs() < 1e-12);
+                    prop_assert!((0.0..=1.0).contains(&g.surv[j]));
+                    for c in &g.causes {
+                        prop_assert!(c.std_err[j].is_finite() && c.std_err[j] >= 0.0);
+                    }
+                }
+            }
+        }
+    }
+}
