@@ -36,6 +36,7 @@
 
 mod aj;
 mod cause_specific;
+mod finegray;
 // Gray's test is a draft: its variance does not yet reproduce cmprsk (see
 // docs/competing.md); it stays private until it does.
 #[allow(dead_code)]
@@ -46,6 +47,7 @@ pub use aj::{
     GroupCurves, Rmtl,
 };
 pub use cause_specific::{cause_specific_cox, CauseSpecificFit};
+pub use finegray::{fine_gray, FineGrayFit};
 
 use serde::{Deserialize, Serialize};
 
