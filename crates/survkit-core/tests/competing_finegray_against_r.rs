@@ -3,11 +3,11 @@
 //! model-based SEs, log-likelihoods at 0 and at the estimate), Efron and Breslow ties.
 //! Expected numbers: `tests/competing/finegray_golden.json`, written by
 //! `tests/competing/finegray_golden.R`. Tolerance: relative 1e-6 (regression).
-//! The file also holds `cmprsk::crr`'s numbers; they differ in the third digit (crr's
-//! own censoring-weight convention, sandwich variance) and are not asserted.
+//! With `FineGrayConvention::Crr`, coefficients and sandwich SEs against
+//! `cmprsk::crr` (2.2-11) on the same data, same tolerance.
 
 use serde_json::Value;
-use survkit_core::competing::{fine_gray, CompetingData};
+use survkit_core::competing::{fine_gray, CompetingData, FineGrayConvention};
 use survkit_core::cox::Ties;
 
 fn close(a: f64, b: f64) -> bool {
@@ -80,14 +80,8 @@ fn fine_gray_against_r_finegray_coxph() {
             Ties::Efron
         };
         let k = case["cause"].as_u64().unwrap() as u32;
-        let f = fine_gray(
-            &CompetingData::new(&time, &cause, 2),
-            k,
-            &x,
-            covs.len(),
-            ties,
-        )
-        .unwrap();
+        let data = CompetingData::new(&time, &cause, 2);
+        let f = fine_gray(&data, k, &x, covs.len(), ties, FineGrayConvention::Finegray).unwrap();
         assert!(f.converged, "{name}");
         for (what, got, want) in [
             ("coef", f.coef.clone(), floats(&case["coef"])),
@@ -95,6 +89,18 @@ fn fine_gray_against_r_finegray_coxph() {
             ("loglik", f.loglik.to_vec(), floats(&case["loglik"])),
         ] {
             assert_eq!(got.len(), want.len(), "{name}: {what}");
+            for (j, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!(close(*g, *w), "{name}: {what}[{j}] {g} vs R {w}");
+            }
+        }
+        // cmprsk::crr: its coefficients and sandwich SEs.
+        let f = fine_gray(&data, k, &x, covs.len(), ties, FineGrayConvention::Crr).unwrap();
+        let crr = &case["crr"];
+        let sand = f.sandwich_se.clone().unwrap();
+        for (what, got, want) in [
+            ("crr coef", f.coef.clone(), floats(&crr["coef"])),
+            ("crr se", sand, floats(&crr["se"])),
+        ] {
             for (j, (g, w)) in got.iter().zip(&want).enumerate() {
                 assert!(close(*g, *w), "{name}: {what}[{j}] {g} vs R {w}");
             }

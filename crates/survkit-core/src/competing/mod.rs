@@ -17,8 +17,11 @@
 //! - [`cause_specific_cox`]: the Cox model of one cause's cause-specific hazard (other
 //!   causes censored), through the crate's Cox engine.
 //!
+//! - [`fine_gray`]: Fine–Gray subdistribution hazard regression with `survival`'s
+//!   (`finegray` + `coxph`, model-based SE) or `cmprsk::crr`'s conventions (sandwich SE).
+//!
 //! Not yet here (see `docs/competing.md`): Gray's test (a draft whose variance does not
-//! yet reproduce `cmprsk::cuminc`), Fine–Gray regression.
+//! yet reproduce `cmprsk::cuminc`).
 //!
 //! # References
 //!
@@ -47,7 +50,7 @@ pub use aj::{
     GroupCurves, Rmtl,
 };
 pub use cause_specific::{cause_specific_cox, CauseSpecificFit};
-pub use finegray::{fine_gray, FineGrayFit};
+pub use finegray::{fine_gray, FineGrayConvention, FineGrayFit};
 
 use serde::{Deserialize, Serialize};
 
