@@ -221,3 +221,56 @@ fn bad_input_is_an_error_naming_the_row() {
     };
     assert!(aalen_johansen(&CompetingData::new(&[1.0], &[1], 1), &bad).is_err());
 }
+
+#[test]
+fn fine_gray_without_competing_events_is_the_cox_model() {
+    use survkit_core::competing::{fine_gray, FineGrayConvention};
+    use survkit_core::cox::{fit, CoxData, CoxOptions, Ties};
+    // Unsorted, tied times, censorings at event times; causes 0/1 only.
+    let time = [5.0, 2.0, 3.0, 3.0, 1.0, 8.0, 6.0, 3.0, 7.0, 4.0, 2.0, 9.0];
+    let cause = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1];
+    let x = [
+        0.5, 1.0, -0.3, 0.2, 1.5, -1.0, 0.0, 0.7, 0.3, -0.5, 1.1, 0.4, // x1
+        1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, // x2
+    ];
+    let status: Vec<bool> = cause.iter().map(|&c| c == 1).collect();
+    let data = CompetingData::new(&time, &cause, 1);
+    for ties in [Ties::Efron, Ties::Breslow] {
+        let cox = fit(
+            &CoxData::new(&time, &status, &x, 2),
+            &CoxOptions {
+                ties,
+                ..CoxOptions::default()
+            },
+        )
+        .unwrap();
+        let fg = fine_gray(&data, 1, &x, 2, ties, FineGrayConvention::Finegray).unwrap();
+        for j in 0..2 {
+            assert!((fg.coef[j] - cox.coef[j]).abs() < 1e-9, "{ties:?} coef {j}");
+            assert!((fg.se[j] - cox.se[j]).abs() < 1e-9, "{ties:?} se {j}");
+        }
+        assert!((fg.loglik[1] - cox.loglik[1]).abs() < 1e-9);
+    }
+    // crr: the same Breslow estimate; its sandwich has no G term without competing
+    // events, so it is the Lin–Wei robust SE of the Cox model.
+    let cox = fit(
+        &CoxData::new(&time, &status, &x, 2),
+        &CoxOptions {
+            ties: Ties::Breslow,
+            robust: true,
+            ..CoxOptions::default()
+        },
+    )
+    .unwrap();
+    let crr = fine_gray(&data, 1, &x, 2, Ties::Breslow, FineGrayConvention::Crr).unwrap();
+    let robust = cox.robust_se.unwrap();
+    for j in 0..2 {
+        assert!((crr.coef[j] - cox.coef[j]).abs() < 1e-9);
+        let s = crr.sandwich_se.as_ref().unwrap()[j];
+        assert!(
+            (s - robust[j]).abs() < 1e-8,
+            "sandwich {s} vs robust {}",
+            robust[j]
+        );
+    }
+}

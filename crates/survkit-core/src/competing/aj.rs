@@ -57,6 +57,14 @@ use crate::km::{quantile_of_curve, z_for_level, ConfType, QuantileRule};
 use crate::Error;
 
 /// How the standard error of a cumulative incidence is computed.
+///
+/// # Formula
+/// With `∂F_k(t)/∂λ_cj = S(t_{j−1})[1{c = k} − (F_k(t) − F_k(t_j))/S(t_j)]`:
+/// - infinitesimal jackknife: `Var = Σ_i (w_i ∂F_k(t)/∂w_i)²` (R `survfit`);
+/// - delta method: `Σ_{t_j ≤ t} {[F_k(t) − F_k(t_j)]² d_j/(n_j(n_j − d_j))
+///   + S(t_{j−1})² d_kj(n_j − d_kj)/n_j³ − 2[F_k(t) − F_k(t_j)] S(t_{j−1}) d_kj/n_j²}`;
+/// - Aalen-type (cmprsk): `Σ_{t_j ≤ t} {[S(t_{j−1}) − X_j]² b(d_kj) + X_j² b(d_j − d_kj)}/n_j²`
+///   with `X_j = S(t_{j−1})(F_k(t) − F_k(t_j))/S(t_j)`, `b(d) = d(n_j − d)/(n_j − 1)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CifVariance {
@@ -258,7 +266,9 @@ pub struct CifFit {
 /// restricted mean time lost.
 ///
 /// # Formula
-/// See the [module documentation](self): `F_k(t_j) = F_k(t_{j−1}) + S(t_{j−1}) d_kj/n_j`.
+/// See the [module documentation](crate::competing) and `docs/competing.md`:
+/// `F_k(t_j) = F_k(t_{j−1}) + S(t_{j−1}) d_kj/n_j`, the variances and intervals as
+/// named by [`CifVariance`] and [`ConfType`].
 ///
 /// # Errors
 /// Invalid data (see [`CompetingData::validate`]) or options.
