@@ -271,3 +271,54 @@ fn fine_gray_without_competing_events_is_the_cox_model() {
         assert!((s - r).abs() < 1e-8, "sandwich {s} vs robust {r}");
     }
 }
+
+#[test]
+fn fine_gray_separation_warns_and_bad_input_errors() {
+    use survkit_core::competing::{fine_gray, FineGrayConvention};
+    use survkit_core::cox::Ties;
+    // x = 0 for every cause-1 event, 1 for everything else: the estimate runs off to
+    // −∞ (R's coxph on finegray() data: "Ran out of iterations and did not converge").
+    let time = [1.0, 2.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+    let cause = [1, 2, 0, 2, 0, 1, 0, 1];
+    let x = [0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0];
+    let data = CompetingData::new(&time, &cause, 2);
+    let f = fine_gray(&data, 1, &x, 1, Ties::Efron, FineGrayConvention::Finegray).unwrap();
+    // R: d <- data.frame(time = c(1,2,2,3,4,5,6,7), cause = c(1,2,0,2,0,1,0,1),
+    //   x = c(0,1,0,1,1,0,1,0)); fg <- finegray(Surv(time, factor(cause, 0:2)) ~ .,
+    //   data = d, etype = "1"); coef(coxph(Surv(fgstart, fgstop, fgstatus) ~ x,
+    //   weights = fgwt, data = fg)) # -21.1705903 after its 20 iterations, with a warning
+    assert!(
+        (f.coef[0] / -21.170_590_3 - 1.0).abs() < 1e-6,
+        "{}",
+        f.coef[0]
+    );
+    assert!(!f.converged);
+    assert_eq!(
+        f.warnings,
+        vec![CompetingWarning::NotConverged { iterations: 20 }]
+    );
+    // Errors: wrong design size, non-finite covariate, no event of the cause, cause 0.
+    assert!(matches!(
+        fine_gray(
+            &data,
+            1,
+            &x[..7],
+            1,
+            Ties::Efron,
+            FineGrayConvention::Finegray
+        ),
+        Err(Error::LengthMismatch { .. })
+    ));
+    let mut bad = x;
+    bad[3] = f64::NAN;
+    assert!(matches!(
+        fine_gray(&data, 1, &bad, 1, Ties::Efron, FineGrayConvention::Crr),
+        Err(Error::InvalidValue { index: 3, .. })
+    ));
+    let none = CompetingData::new(&time, &[0, 2, 0, 2, 0, 0, 0, 2], 2);
+    assert!(matches!(
+        fine_gray(&none, 1, &x, 1, Ties::Efron, FineGrayConvention::Finegray),
+        Err(Error::NoData(_))
+    ));
+    assert!(fine_gray(&data, 0, &x, 1, Ties::Efron, FineGrayConvention::Finegray).is_err());
+}
