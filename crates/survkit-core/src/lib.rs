@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod compare;
+pub mod competing;
 pub mod conventions;
 pub mod cox;
 pub mod error;
