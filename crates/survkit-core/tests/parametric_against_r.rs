@@ -1,0 +1,157 @@
+//! Parametric models against R's `survreg` (survival 3.5-3) on lung, ovarian and veteran
+//! (tests/data). Expected numbers and design matrices come from
+//! tests/parametric/survreg_golden.R (run with `rel.tolerance = 1e-12`).
+//!
+//! Tolerances: coefficients, log(scale), standard errors, log-likelihoods (full and
+//! null), AIC, BIC: 1e-6 relative; predicted quantiles and their standard errors
+//! (`predict(type = "quantile" / "uquantile", se.fit = TRUE)`): 1e-6 relative.
+
+use serde_json::Value;
+use survkit_core::parametric::predict::{Profile, QuantileCi};
+use survkit_core::parametric::{fit, Distribution, ParametricData, ParametricOptions};
+
+fn nums(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(a) => a.iter().map(|x| x.as_f64().expect("number")).collect(),
+        Value::Number(n) => vec![n.as_f64().unwrap()],
+        Value::Null => vec![],
+        other => panic!("not numbers: {other}"),
+    }
+}
+
+fn close(what: &str, got: f64, want: f64, rel: f64) {
+    let tol = rel * want.abs().max(1e-8);
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got:.12e}, R {want:.12e} (|diff| {:.3e} > {tol:.3e})",
+        (got - want).abs()
+    );
+}
+
+fn dist(name: &str) -> Distribution {
+    match name {
+        "exponential" => Distribution::Exponential,
+        "weibull" => Distribution::Weibull,
+        "lognormal" => Distribution::LogNormal,
+        "loglogistic" => Distribution::LogLogistic,
+        other => panic!("{other}"),
+    }
+}
+
+fn models() -> Vec<Value> {
+    serde_json::from_str::<Value>(include_str!("parametric/survreg_golden.json"))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn survreg_models_against_r() {
+    let ms = models();
+    assert!(ms.len() >= 20);
+    let mut worst = 0.0f64;
+    for m in &ms {
+        let name = m["name"].as_str().unwrap();
+        let d = dist(m["dist"].as_str().unwrap());
+        let x = nums(&m["x"]);
+        let time = nums(&m["time"]);
+        let status: Vec<bool> = nums(&m["status"]).iter().map(|&s| s == 1.0).collect();
+        let strata: Vec<usize> = nums(&m["strata"]).iter().map(|&s| s as usize).collect();
+        let weights = nums(&m["weights"]);
+        let columns: Vec<String> = m["columns"]
+            .as_array()
+            .map(|a| a.iter().map(|c| c.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        let data = ParametricData {
+            time: &time,
+            status: &status,
+            entry: None,
+            x: &x,
+            columns: &columns,
+            weights: (!weights.is_empty()).then_some(&weights[..]),
+            strata: (!strata.is_empty()).then_some(&strata[..]),
+        };
+        let f = fit(&data, d, &ParametricOptions::default()).unwrap();
+        assert!(f.converged, "{name}: {:?}", f.warnings);
+        let coef = nums(&m["coef"]);
+        let log_scale = nums(&m["log_scale"]);
+        let se = nums(&m["se"]);
+        assert_eq!(f.coefficients.len(), coef.len(), "{name}");
+        assert_eq!(f.ancillary.len(), log_scale.len(), "{name}");
+        let mut rel = |what: String, got: f64, want: f64| {
+            worst = worst.max((got - want).abs() / want.abs().max(1e-8));
+            close(&what, got, want, 1e-6);
+        };
+        for (j, c) in f.coefficients.iter().enumerate() {
+            rel(format!("{name} coef {}", c.name), c.estimate, coef[j]);
+            rel(format!("{name} se {}", c.name), c.std_err, se[j]);
+        }
+        for (s, c) in f.ancillary.iter().enumerate() {
+            rel(format!("{name} {}", c.name), c.estimate, log_scale[s]);
+            rel(format!("{name} se {}", c.name), c.std_err, se[coef.len() + s]);
+        }
+        let ll = nums(&m["loglik"]);
+        rel(format!("{name} loglik null"), f.loglik_null, ll[0]);
+        rel(format!("{name} loglik"), f.loglik, ll[1]);
+        rel(format!("{name} aic"), f.aic, m["aic"].as_f64().unwrap());
+        rel(format!("{name} bic"), f.bic, m["bic"].as_f64().unwrap());
+        assert_eq!(f.df, m["df"].as_u64().unwrap() as usize, "{name} df");
+        assert_eq!(f.n, m["nobs"].as_u64().unwrap() as usize, "{name} nobs");
+        if !columns.is_empty() {
+            rel(format!("{name} LR chisq"), f.lr_test.chisq, m["chisq"].as_f64().unwrap());
+        }
+        for pf in m["profiles"].as_array().unwrap() {
+            let px = nums(&pf["x"]);
+            let stratum = (!strata.is_empty()).then(|| pf["stratum"].as_u64().unwrap() as usize);
+            let profile = Profile { x: &px, stratum };
+            let probs = nums(&pf["p"]);
+            let q = f.quantiles(&profile, &probs, QuantileCi::LogTime).unwrap();
+            let want_q = nums(&pf["quantile"]);
+            let want_se = nums(&pf["quantile_se"]);
+            let want_u = nums(&pf["uquantile"]);
+            let want_use = nums(&pf["uquantile_se"]);
+            for i in 0..probs.len() {
+                rel(format!("{name} quantile {}", probs[i]), q[i].time, want_q[i]);
+                rel(format!("{name} quantile se {}", probs[i]), q[i].std_err, want_se[i]);
+                rel(format!("{name} uquantile {}", probs[i]), q[i].time.ln(), want_u[i]);
+                rel(format!("{name} uquantile se {}", probs[i]), q[i].std_err_log, want_use[i]);
+                let zc = 1.959963984540054;
+                close("log CI", q[i].lower, (want_u[i] - zc * want_use[i]).exp(), 1e-6);
+                close("log CI", q[i].upper, (want_u[i] + zc * want_use[i]).exp(), 1e-6);
+            }
+            let qt = f.quantiles(&profile, &probs, QuantileCi::Time).unwrap();
+            close("time CI", qt[1].lower, want_q[1] - 1.959963984540054 * want_se[1], 1e-6);
+        }
+    }
+    eprintln!("worst relative difference against survreg: {worst:.2e}");
+}
+
+/// The veteran dummies built here from the CSV equal R's model.matrix (treatment
+/// coding, reference "squamous"), so the golden test's design is the one a caller builds.
+#[test]
+fn veteran_dummies_built_here_match_r() {
+    let text = include_str!("../../../tests/data/veteran.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| h.trim_matches('"') == name).unwrap();
+    let (ci, ti, ki, ai) = (col("celltype"), col("trt"), col("karno"), col("age"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(|c| c.trim_matches('"').to_string()).collect())
+        .collect();
+    let n = rows.len();
+    let levels = ["smallcell", "adeno", "large"];
+    let mut x = Vec::new();
+    x.extend(rows.iter().map(|r| r[ti].parse::<f64>().unwrap()));
+    x.extend(rows.iter().map(|r| r[ki].parse::<f64>().unwrap()));
+    for l in levels {
+        x.extend(rows.iter().map(|r| f64::from(u8::from(r[ci] == l))));
+    }
+    x.extend(rows.iter().map(|r| r[ai].parse::<f64>().unwrap()));
+    let m = models()
+        .into_iter()
+        .find(|m| m["name"] == "veteran_weibull")
+        .unwrap();
+    assert_eq!(m["n"].as_u64().unwrap() as usize, n);
+    assert_eq!(nums(&m["x"]), x);
+}
