@@ -29,15 +29,43 @@ add <- function(name, formula, data, dist, strata = NULL, weights = NULL, profil
   st <- NULL
   if (!is.null(strata)) st <- as.integer(factor(mf[[paste0("strata(", strata, ")")]])) - 1L
   q <- c(0.1, 0.5, 0.9)
+  V <- vcov(fit)
   pr <- lapply(profiles, function(pf) {
     nd <- as.data.frame(pf$newdata)
     pq <- predict(fit, newdata = nd, type = "quantile", p = q, se.fit = TRUE)
     pu <- predict(fit, newdata = nd, type = "uquantile", p = q, se.fit = TRUE)
+    # Survival, hazard and the delta-method SE of log H(t) at fixed times (numDeriv
+    # gradient of the written-out function of (coefficients, log scales) times vcov),
+    # restricted mean to tau = 365 and the mean by integrate().
+    s <- if (is.null(pf$stratum)) 1L else pf$stratum + 1L
+    k <- length(fit$coefficients)
+    xx <- c(1, pf$x)
+    th <- c(fit$coefficients, if (dist == "exponential") NULL else log(fit$scale))
+    sc <- function(theta) if (dist == "exponential") 1 else exp(theta[k + s])
+    surv <- function(tt, theta) 1 - psurvreg(tt, sum(xx * theta[1:k]), sc(theta), dist)
+    tms <- c(100, 365, 730)
+    lH <- function(theta, tt) log(-log(surv(tt, theta)))
+    se_lH <- sapply(tms, function(tt) {
+      g <- numDeriv::grad(function(th) lH(th, tt), th); sqrt(drop(t(g) %*% V %*% g))
+    })
+    lp <- sum(xx * fit$coefficients)
+    haz <- dsurvreg(tms, lp, sc(th), dist) / surv(tms, th)
+    rmst <- integrate(function(u) surv(u, th), 0, 365, rel.tol = 1e-12)$value
+    rmst_se <- {
+      g <- numDeriv::grad(function(th) integrate(function(u) surv(u, th), 0, 365,
+                                                 rel.tol = 1e-12)$value, th)
+      sqrt(drop(t(g) %*% V %*% g))
+    }
+    mean_t <- if (dist == "loglogistic" && sc(th) >= 1) NULL else
+      tryCatch(integrate(function(v) surv(exp(v), th) * exp(v), -30, 60,
+                         rel.tol = 1e-11, subdivisions = 1000L)$value,
+               error = function(e) NULL)
     list(x = unname(pf$x), stratum = if (is.null(pf$stratum)) 0L else pf$stratum, p = q,
+         times = tms, surv = unname(surv(tms, th)), hazard = unname(haz),
+         se_log_cumhaz = unname(se_lH), rmst = rmst, rmst_se = rmst_se, mean = mean_t,
          quantile = unname(as.vector(pq$fit)), quantile_se = unname(as.vector(pq$se.fit)),
          uquantile = unname(as.vector(pu$fit)), uquantile_se = unname(as.vector(pu$se.fit)))
   })
-  V <- vcov(fit)
   out <- list(
     name = name, formula = paste(deparse(formula), collapse = " "), dist = dist,
     n = nrow(X), p = ncol(X), columns = colnames(X),
