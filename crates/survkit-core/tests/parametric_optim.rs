@@ -86,6 +86,23 @@ fn optim_models_against_r() {
         }
         if name.ends_with("gengamma") {
             eprintln!("{name}: Q = {:.6}", f.theta[f.theta.len() - 1]);
+            // Row order does not matter (rows reversed).
+            let n = time.len();
+            let rev = |v: &[f64]| v.iter().rev().copied().collect::<Vec<f64>>();
+            let rx: Vec<f64> = (0..columns.len())
+                .flat_map(|j| rev(&x[j * n..(j + 1) * n]))
+                .collect();
+            let (rt, re) = (rev(&time), rev(&entry));
+            let rs: Vec<bool> = status.iter().rev().copied().collect();
+            let rd = ParametricData {
+                entry: (!re.is_empty()).then_some(&re[..]),
+                ..ParametricData::new(&rt, &rs, &rx, &columns)
+            };
+            let g = fit(&rd, Distribution::GeneralizedGamma, &ParametricOptions::default())
+                .unwrap();
+            for j in 0..par.len() {
+                assert!((g.theta[j] - f.theta[j]).abs() <= 1e-8 * f.theta[j].abs().max(1.0));
+            }
         }
     }
 }

@@ -352,7 +352,7 @@ pub(crate) fn maximize(p: &Problem, theta0: Vec<f64>, max_iter: usize, eps: f64)
         cur = e;
         if ridge == 0.0
             && change <= eps * cur.ll.abs().max(1.0)
-            && decrement.abs() <= eps.sqrt() * cur.ll.abs().max(1.0)
+            && decrement.abs() <= eps * cur.ll.abs().max(1.0)
         {
             converged = true;
             break;
