@@ -188,14 +188,23 @@ pub(crate) struct GenGamma {
     pub q: f64,
     /// Use Temme's expansion for the survival (chosen once per stencil, see `model.rs`).
     pub temme: bool,
+    /// `ω(1/Q²)`, computed once (0 at Q = 0).
+    omega: f64,
 }
 
 impl GenGamma {
     pub(crate) fn new(q: f64) -> GenGamma {
-        GenGamma {
-            q,
-            temme: q == 0.0 || 1.0 / (q * q) > TEMME_MIN_A,
-        }
+        GenGamma::with_method(q, q == 0.0 || 1.0 / (q * q) > TEMME_MIN_A)
+    }
+
+    /// Shape `q`, with the survival method fixed by the caller.
+    pub(crate) fn with_method(q: f64, temme: bool) -> GenGamma {
+        let omega = if q == 0.0 {
+            0.0
+        } else {
+            stirling_remainder(1.0 / (q * q))
+        };
+        GenGamma { q, temme, omega }
     }
 
     /// `Q(a, a e^{x})` for `Q > 0` (or `P(a, a e^{x})` for `Q < 0`) by Temme's expansion,
@@ -257,15 +266,9 @@ impl GenGamma {
 
 impl Standard for GenGamma {
     fn log_density(&self, z: f64) -> D2 {
-        let q = self.q;
-        let x = q * z;
-        let omega = if q == 0.0 {
-            0.0
-        } else {
-            stirling_remainder(1.0 / (q * q))
-        };
+        let x = self.q * z;
         D2 {
-            v: -LN_SQRT_2PI - omega - z * z * r2(x),
+            v: -LN_SQRT_2PI - self.omega - z * z * r2(x),
             d1: -z * r1(x),
             d2: -x.exp(),
         }
@@ -346,7 +349,7 @@ mod tests {
         for &(q, tol) in &[(0.0447_f64, 1e-8), (-0.0447, 1e-8), (0.07, 1e-7), (-0.1, 1e-6)] {
             let a = 1.0 / (q * q);
             for &z in &[-3.0, -1.0, -0.2, 0.0, 0.01, 0.5, 2.0, 3.5] {
-                let g = GenGamma { q, temme: true };
+                let g = GenGamma::with_method(q, true);
                 let t = g.temme_surv(z);
                 let u = a * (q * z).exp();
                 let exact = if q > 0.0 {

@@ -89,8 +89,8 @@ impl Problem {
             let t = c.temme;
             [
                 c,
-                GenGamma { q: q + Q_STEP, temme: t },
-                GenGamma { q: q - Q_STEP, temme: t },
+                GenGamma::with_method(q + Q_STEP, t),
+                GenGamma::with_method(q - Q_STEP, t),
             ]
         });
         for i in 0..self.n {
