@@ -62,7 +62,9 @@ fn read_csv(path: &str) -> (Vec<f64>, Vec<bool>, Vec<f64>, usize) {
         .collect();
     let time = rows.iter().map(|r| r[0]).collect();
     let status = rows.iter().map(|r| r[1] == 1.0).collect();
-    let x = (0..p).flat_map(|j| rows.iter().map(move |r| r[2 + j])).collect();
+    let x = (0..p)
+        .flat_map(|j| rows.iter().map(move |r| r[2 + j]))
+        .collect();
     (time, status, x, p)
 }
 

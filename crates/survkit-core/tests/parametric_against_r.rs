@@ -92,7 +92,11 @@ fn survreg_models_against_r() {
         }
         for (s, c) in f.ancillary.iter().enumerate() {
             rel(format!("{name} {}", c.name), c.estimate, log_scale[s]);
-            rel(format!("{name} se {}", c.name), c.std_err, se[coef.len() + s]);
+            rel(
+                format!("{name} se {}", c.name),
+                c.std_err,
+                se[coef.len() + s],
+            );
         }
         let ll = nums(&m["loglik"]);
         rel(format!("{name} loglik null"), f.loglik_null, ll[0]);
@@ -102,7 +106,11 @@ fn survreg_models_against_r() {
         assert_eq!(f.df, m["df"].as_u64().unwrap() as usize, "{name} df");
         assert_eq!(f.n, m["nobs"].as_u64().unwrap() as usize, "{name} nobs");
         if !columns.is_empty() {
-            rel(format!("{name} LR chisq"), f.lr_test.chisq, m["chisq"].as_f64().unwrap());
+            rel(
+                format!("{name} LR chisq"),
+                f.lr_test.chisq,
+                m["chisq"].as_f64().unwrap(),
+            );
         }
         for pf in m["profiles"].as_array().unwrap() {
             let px = nums(&pf["x"]);
@@ -115,13 +123,39 @@ fn survreg_models_against_r() {
             let want_u = nums(&pf["uquantile"]);
             let want_use = nums(&pf["uquantile_se"]);
             for i in 0..probs.len() {
-                rel(format!("{name} quantile {}", probs[i]), q[i].time, want_q[i]);
-                rel(format!("{name} quantile se {}", probs[i]), q[i].std_err, want_se[i]);
-                rel(format!("{name} uquantile {}", probs[i]), q[i].time.ln(), want_u[i]);
-                rel(format!("{name} uquantile se {}", probs[i]), q[i].std_err_log, want_use[i]);
+                rel(
+                    format!("{name} quantile {}", probs[i]),
+                    q[i].time,
+                    want_q[i],
+                );
+                rel(
+                    format!("{name} quantile se {}", probs[i]),
+                    q[i].std_err,
+                    want_se[i],
+                );
+                rel(
+                    format!("{name} uquantile {}", probs[i]),
+                    q[i].time.ln(),
+                    want_u[i],
+                );
+                rel(
+                    format!("{name} uquantile se {}", probs[i]),
+                    q[i].std_err_log,
+                    want_use[i],
+                );
                 let zc = 1.959963984540054;
-                close("log CI", q[i].lower, (want_u[i] - zc * want_use[i]).exp(), 1e-6);
-                close("log CI", q[i].upper, (want_u[i] + zc * want_use[i]).exp(), 1e-6);
+                close(
+                    "log CI",
+                    q[i].lower,
+                    (want_u[i] - zc * want_use[i]).exp(),
+                    1e-6,
+                );
+                close(
+                    "log CI",
+                    q[i].upper,
+                    (want_u[i] + zc * want_use[i]).exp(),
+                    1e-6,
+                );
             }
             let times = nums(&pf["times"]);
             let pr = f.predict(&profile, &times).unwrap();
@@ -130,8 +164,18 @@ fn survreg_models_against_r() {
             let want_se_lh = nums(&pf["se_log_cumhaz"]);
             let zc = 1.959963984540054;
             for i in 0..times.len() {
-                close(&format!("{name} surv {}", times[i]), pr[i].surv, want_s[i], 1e-8);
-                close(&format!("{name} hazard {}", times[i]), pr[i].hazard, want_h[i], 1e-8);
+                close(
+                    &format!("{name} surv {}", times[i]),
+                    pr[i].surv,
+                    want_s[i],
+                    1e-8,
+                );
+                close(
+                    &format!("{name} hazard {}", times[i]),
+                    pr[i].hazard,
+                    want_h[i],
+                    1e-8,
+                );
                 close(
                     &format!("{name} cumhaz {}", times[i]),
                     pr[i].cumhaz,
@@ -159,8 +203,18 @@ fn survreg_models_against_r() {
                 );
             }
             let r = f.restricted_mean(&profile, 365.0).unwrap();
-            close(&format!("{name} rmst"), r.mean, pf["rmst"].as_f64().unwrap(), 1e-8);
-            close(&format!("{name} rmst se"), r.std_err, pf["rmst_se"].as_f64().unwrap(), 1e-5);
+            close(
+                &format!("{name} rmst"),
+                r.mean,
+                pf["rmst"].as_f64().unwrap(),
+                1e-8,
+            );
+            close(
+                &format!("{name} rmst se"),
+                r.std_err,
+                pf["rmst_se"].as_f64().unwrap(),
+                1e-5,
+            );
             let mean = f.mean(&profile).unwrap();
             match pf["mean"].as_f64() {
                 Some(want) => close(&format!("{name} mean"), mean.unwrap().mean, want, 1e-7),
@@ -168,7 +222,12 @@ fn survreg_models_against_r() {
                 None => assert!(d == Distribution::LogLogistic, "{name}"),
             }
             let qt = f.quantiles(&profile, &probs, QuantileCi::Time).unwrap();
-            close("time CI", qt[1].lower, want_q[1] - 1.959963984540054 * want_se[1], 1e-6);
+            close(
+                "time CI",
+                qt[1].lower,
+                want_q[1] - 1.959963984540054 * want_se[1],
+                1e-6,
+            );
         }
     }
     eprintln!("worst relative difference against survreg: {worst:.2e}");
@@ -181,10 +240,19 @@ fn veteran_dummies_built_here_match_r() {
     let text = include_str!("../../../tests/data/veteran.csv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| h.trim_matches('"') == name).unwrap();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_matches('"') == name)
+            .unwrap()
+    };
     let (ci, ti, ki, ai) = (col("celltype"), col("trt"), col("karno"), col("age"));
     let rows: Vec<Vec<String>> = lines
-        .map(|l| l.split(',').map(|c| c.trim_matches('"').to_string()).collect())
+        .map(|l| {
+            l.split(',')
+                .map(|c| c.trim_matches('"').to_string())
+                .collect()
+        })
         .collect();
     let n = rows.len();
     let levels = ["smallcell", "adeno", "large"];

@@ -20,7 +20,9 @@ fn approx(what: &str, got: f64, want: f64, rel: f64) {
 
 // Unsorted, with ties between events and a censoring at an event time (t = 5).
 const TIME: [f64; 10] = [5.0, 2.0, 9.0, 5.0, 1.0, 7.0, 12.0, 5.0, 3.0, 20.0];
-const STATUS: [bool; 10] = [true, true, false, false, true, true, false, true, true, false];
+const STATUS: [bool; 10] = [
+    true, true, false, false, true, true, false, true, true, false,
+];
 
 #[test]
 fn exponential_rate_is_events_over_exposure() {
@@ -33,7 +35,12 @@ fn exponential_rate_is_events_over_exposure() {
     let d = 6.0;
     let total: f64 = TIME.iter().sum();
     // log T = β₀ + W: rate λ = e^{−β₀} = d / Σt; SE(β₀) = 1/√d.
-    approx("intercept", f.coefficients[0].estimate, (total / d).ln(), 1e-10);
+    approx(
+        "intercept",
+        f.coefficients[0].estimate,
+        (total / d).ln(),
+        1e-10,
+    );
     approx("se", f.coefficients[0].std_err, 1.0 / d.sqrt(), 1e-8);
     let lam = d / total;
     approx("loglik", f.loglik, d * lam.ln() - lam * total, 1e-12);
@@ -43,8 +50,16 @@ fn exponential_rate_is_events_over_exposure() {
     approx("log rate", ph.coefficients[0].estimate, lam.ln(), 1e-10);
     assert!(ph.shape.is_none());
     // Mean 1/λ, median log 2/λ, restricted mean (1 − e^{−λτ})/λ.
-    let profile = Profile { x: &[], stratum: None };
-    approx("mean", f.mean(&profile).unwrap().unwrap().mean, 1.0 / lam, 1e-10);
+    let profile = Profile {
+        x: &[],
+        stratum: None,
+    };
+    approx(
+        "mean",
+        f.mean(&profile).unwrap().unwrap().mean,
+        1.0 / lam,
+        1e-10,
+    );
     let q = f.quantiles(&profile, &[0.5], QuantileCi::LogTime).unwrap();
     approx("median", q[0].time, 2f64.ln() / lam, 1e-12);
     let tau = 10.0;
@@ -56,30 +71,63 @@ fn exponential_rate_is_events_over_exposure() {
     // A single event: rate 1 / Σt.
     let st = [false, false, true, false];
     let t = [3.0, 4.0, 1.0, 2.0];
-    let f1 = fit(&ParametricData::new(&t, &st, &[], &[]), Distribution::Exponential, &opts())
-        .unwrap();
-    approx("single event", f1.coefficients[0].estimate, 10f64.ln(), 1e-10);
+    let f1 = fit(
+        &ParametricData::new(&t, &st, &[], &[]),
+        Distribution::Exponential,
+        &opts(),
+    )
+    .unwrap();
+    approx(
+        "single event",
+        f1.coefficients[0].estimate,
+        10f64.ln(),
+        1e-10,
+    );
 }
 
 #[test]
 fn exponential_two_groups_rates_per_group() {
     let g = [0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0];
     let cols = ["group".to_string()];
-    let f = fit(&ParametricData::new(&TIME, &STATUS, &g, &cols), Distribution::Exponential, &opts())
-        .unwrap();
+    let f = fit(
+        &ParametricData::new(&TIME, &STATUS, &g, &cols),
+        Distribution::Exponential,
+        &opts(),
+    )
+    .unwrap();
     let (mut d, mut e) = ([0.0; 2], [0.0; 2]);
     for i in 0..10 {
         let k = g[i] as usize;
         e[k] += TIME[i];
         d[k] += f64::from(u8::from(STATUS[i]));
     }
-    approx("intercept", f.coefficients[0].estimate, (e[0] / d[0]).ln(), 1e-9);
-    approx("group", f.coefficients[1].estimate, (e[1] / d[1]).ln() - (e[0] / d[0]).ln(), 1e-9);
-    approx("se", f.coefficients[1].std_err, (1.0 / d[0] + 1.0 / d[1]).sqrt(), 1e-8);
+    approx(
+        "intercept",
+        f.coefficients[0].estimate,
+        (e[0] / d[0]).ln(),
+        1e-9,
+    );
+    approx(
+        "group",
+        f.coefficients[1].estimate,
+        (e[1] / d[1]).ln() - (e[0] / d[0]).ln(),
+        1e-9,
+    );
+    approx(
+        "se",
+        f.coefficients[1].std_err,
+        (1.0 / d[0] + 1.0 / d[1]).sqrt(),
+        1e-8,
+    );
     // Hazard ratio = rate ratio; time ratio = its inverse.
     let hr = f.ph.as_ref().unwrap()[0].hazard_ratios[0].ratio;
     approx("HR", hr, (d[1] / e[1]) / (d[0] / e[0]), 1e-9);
-    approx("TR", f.time_ratios.as_ref().unwrap()[0].ratio, 1.0 / hr, 1e-9);
+    approx(
+        "TR",
+        f.time_ratios.as_ref().unwrap()[0].ratio,
+        1.0 / hr,
+        1e-9,
+    );
     assert_eq!(f.lr_test.df, 1);
 }
 
@@ -92,7 +140,12 @@ fn exponential_left_truncated_rate_uses_time_at_risk() {
     };
     let f = fit(&data, Distribution::Exponential, &opts()).unwrap();
     let at_risk: f64 = TIME.iter().zip(&entry).map(|(t, e)| t - e).sum();
-    approx("intercept", f.coefficients[0].estimate, (at_risk / 6.0).ln(), 1e-10);
+    approx(
+        "intercept",
+        f.coefficients[0].estimate,
+        (at_risk / 6.0).ln(),
+        1e-10,
+    );
     // Gompertz nests the exponential (a = 0): never a lower likelihood.
     let g = fit(&data, Distribution::Gompertz, &opts()).unwrap();
     assert!(g.loglik >= f.loglik - 1e-9);
@@ -102,7 +155,12 @@ fn exponential_left_truncated_rate_uses_time_at_risk() {
 fn weibull_uncensored_solves_the_score_equations() {
     let t = [0.8, 2.3, 1.1, 4.0, 0.3, 1.9, 2.7, 3.3, 0.6, 1.4];
     let st = [true; 10];
-    let f = fit(&ParametricData::new(&t, &st, &[], &[]), Distribution::Weibull, &opts()).unwrap();
+    let f = fit(
+        &ParametricData::new(&t, &st, &[], &[]),
+        Distribution::Weibull,
+        &opts(),
+    )
+    .unwrap();
     let k = 1.0 / f.scale[0];
     let n = t.len() as f64;
     // Shape: 1/k + mean(log t) = Σ t^k log t / Σ t^k.
@@ -111,20 +169,45 @@ fn weibull_uncensored_solves_the_score_equations() {
     let mlog: f64 = t.iter().map(|v| v.ln()).sum::<f64>() / n;
     approx("shape score", 1.0 / k + mlog, stkl / stk, 1e-10);
     // Scale: e^{β₀} = (Σ t^k / n)^{1/k}.
-    approx("scale", f.coefficients[0].estimate.exp(), (stk / n).powf(1.0 / k), 1e-10);
+    approx(
+        "scale",
+        f.coefficients[0].estimate.exp(),
+        (stk / n).powf(1.0 / k),
+        1e-10,
+    );
     // PH form: shape 1/σ, log λ = −β₀/σ; S(t) = exp(−λ t^k).
     let ph = &f.ph.as_ref().unwrap()[0];
     approx("PH shape", ph.shape.as_ref().unwrap().estimate, k, 1e-12);
     let lam = ph.coefficients[0].estimate.exp();
-    let p = f.predict(&Profile { x: &[], stratum: None }, &[2.0]).unwrap();
+    let p = f
+        .predict(
+            &Profile {
+                x: &[],
+                stratum: None,
+            },
+            &[2.0],
+        )
+        .unwrap();
     approx("S(2)", p[0].surv, (-lam * 2f64.powf(k)).exp(), 1e-10);
     approx("h(2)", p[0].hazard, lam * k * 2f64.powf(k - 1.0), 1e-10);
     // The generalized gamma nests it (Q = 1) and the log-normal (Q = 0).
-    let gg = fit(&ParametricData::new(&t, &st, &[], &[]), Distribution::GeneralizedGamma, &opts())
-        .unwrap();
-    let ln = fit(&ParametricData::new(&t, &st, &[], &[]), Distribution::LogNormal, &opts()).unwrap();
+    let gg = fit(
+        &ParametricData::new(&t, &st, &[], &[]),
+        Distribution::GeneralizedGamma,
+        &opts(),
+    )
+    .unwrap();
+    let ln = fit(
+        &ParametricData::new(&t, &st, &[], &[]),
+        Distribution::LogNormal,
+        &opts(),
+    )
+    .unwrap();
     assert!(gg.loglik >= f.loglik.max(ln.loglik) - 1e-9);
-    assert!(gg.warnings.iter().any(|w| matches!(w, ParametricWarning::FewEvents { .. })));
+    assert!(gg
+        .warnings
+        .iter()
+        .any(|w| matches!(w, ParametricWarning::FewEvents { .. })));
 }
 
 #[test]
@@ -141,14 +224,20 @@ fn row_order_and_duplication() {
     let dx: Vec<f64> = x.iter().chain(x.iter()).copied().collect();
     let w = [2.0; 10];
     for dist in Distribution::ALL {
-        let a = fit(&ParametricData::new(&TIME, &STATUS, &x, &cols), dist, &opts()).unwrap();
+        let a = fit(
+            &ParametricData::new(&TIME, &STATUS, &x, &cols),
+            dist,
+            &opts(),
+        )
+        .unwrap();
         if dist == Distribution::GeneralizedGamma {
             // Six events do not pin down Q: the likelihood keeps rising as Q → −∞, and
             // the fit says so (row order is checked on lung in parametric_optim.rs).
             assert!(!a.converged);
             assert!(a.warnings.iter().any(|w| matches!(
                 w,
-                ParametricWarning::StepHalvingFailed { .. } | ParametricWarning::NotConverged { .. }
+                ParametricWarning::StepHalvingFailed { .. }
+                    | ParametricWarning::NotConverged { .. }
             )));
             continue;
         }
@@ -162,14 +251,34 @@ fn row_order_and_duplication() {
         for j in 0..a.theta.len() {
             approx(&format!("{dist:?} perm {j}"), b.theta[j], a.theta[j], 1e-7);
             approx(&format!("{dist:?} dup {j}"), c.theta[j], a.theta[j], 1e-7);
-            approx(&format!("{dist:?} weight {j}"), e.theta[j], c.theta[j], 1e-7);
-            approx(&format!("{dist:?} dup var {j}"), e.var[j][j], c.var[j][j], 1e-6);
+            approx(
+                &format!("{dist:?} weight {j}"),
+                e.theta[j],
+                c.theta[j],
+                1e-7,
+            );
+            approx(
+                &format!("{dist:?} dup var {j}"),
+                e.var[j][j],
+                c.var[j][j],
+                1e-6,
+            );
         }
-        approx(&format!("{dist:?} dup loglik"), c.loglik, 2.0 * a.loglik, 1e-9);
+        approx(
+            &format!("{dist:?} dup loglik"),
+            c.loglik,
+            2.0 * a.loglik,
+            1e-9,
+        );
         approx(&format!("{dist:?} weight loglik"), e.loglik, c.loglik, 1e-9);
         // Prediction identities: S(t_p) = 1 − p; H = −log S.
-        let prof = Profile { x: &[1.0], stratum: None };
-        let q = a.quantiles(&prof, &[0.3, 0.5], QuantileCi::LogTime).unwrap();
+        let prof = Profile {
+            x: &[1.0],
+            stratum: None,
+        };
+        let q = a
+            .quantiles(&prof, &[0.3, 0.5], QuantileCi::LogTime)
+            .unwrap();
         for qq in &q {
             let p = a.predict(&prof, &[qq.time]).unwrap();
             approx(&format!("{dist:?} S(t_p)"), p[0].surv, 1.0 - qq.p, 1e-8);
@@ -194,15 +303,26 @@ fn row_order_and_duplication() {
 fn bad_input_is_a_clear_error() {
     let t = [3.0, 0.0, 2.0, -1.0, 4.0];
     let s = [true, true, false, true, true];
-    let e = fit(&ParametricData::new(&t, &s, &[], &[]), Distribution::Weibull, &opts())
-        .unwrap_err();
+    let e = fit(
+        &ParametricData::new(&t, &s, &[], &[]),
+        Distribution::Weibull,
+        &opts(),
+    )
+    .unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains("rows 2, 4"), "{msg}");
     assert!(matches!(e, Error::InvalidValue { index: 1, .. }));
     // Gompertz works on the time scale: zero is allowed, negative is not.
-    let e = fit(&ParametricData::new(&t, &s, &[], &[]), Distribution::Gompertz, &opts())
-        .unwrap_err();
-    assert!(e.to_string().contains("rows 4,") || e.to_string().contains("rows 4 "), "{e}");
+    let e = fit(
+        &ParametricData::new(&t, &s, &[], &[]),
+        Distribution::Gompertz,
+        &opts(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("rows 4,") || e.to_string().contains("rows 4 "),
+        "{e}"
+    );
     // All censored.
     let e = fit(
         &ParametricData::new(&[1.0, 2.0], &[false, false], &[], &[]),
@@ -215,8 +335,12 @@ fn bad_input_is_a_clear_error() {
     let cols = ["c".to_string()];
     let t = [1.0, 2.0, 3.0];
     let s = [true, true, false];
-    let e = fit(&ParametricData::new(&t, &s, &[1.0; 3], &cols), Distribution::Weibull, &opts())
-        .unwrap_err();
+    let e = fit(
+        &ParametricData::new(&t, &s, &[1.0; 3], &cols),
+        Distribution::Weibull,
+        &opts(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("constant"), "{e}");
     let e = fit(
         &ParametricData::new(&t, &s, &[1.0, f64::NAN, 2.0], &cols),
@@ -232,15 +356,48 @@ fn bad_input_is_a_clear_error() {
     };
     assert!(fit(&d, Distribution::Weibull, &opts()).is_err());
     assert!(matches!(
-        fit(&ParametricData::new(&t, &s[..2], &[], &[]), Distribution::Weibull, &opts()),
+        fit(
+            &ParametricData::new(&t, &s[..2], &[], &[]),
+            Distribution::Weibull,
+            &opts()
+        ),
         Err(Error::LengthMismatch { .. })
     ));
     // Profiles: wrong length, unknown stratum.
-    let f = fit(&ParametricData::new(&TIME, &STATUS, &[], &[]), Distribution::Weibull, &opts())
-        .unwrap();
-    assert!(f.predict(&Profile { x: &[1.0], stratum: None }, &[1.0]).is_err());
-    assert!(f.predict(&Profile { x: &[], stratum: None }, &[0.0]).is_err());
-    assert!(f.quantiles(&Profile { x: &[], stratum: None }, &[1.0], QuantileCi::Time).is_err());
+    let f = fit(
+        &ParametricData::new(&TIME, &STATUS, &[], &[]),
+        Distribution::Weibull,
+        &opts(),
+    )
+    .unwrap();
+    assert!(f
+        .predict(
+            &Profile {
+                x: &[1.0],
+                stratum: None
+            },
+            &[1.0]
+        )
+        .is_err());
+    assert!(f
+        .predict(
+            &Profile {
+                x: &[],
+                stratum: None
+            },
+            &[0.0]
+        )
+        .is_err());
+    assert!(f
+        .quantiles(
+            &Profile {
+                x: &[],
+                stratum: None
+            },
+            &[1.0],
+            QuantileCi::Time
+        )
+        .is_err());
 }
 
 #[test]
@@ -248,15 +405,46 @@ fn defective_gompertz_is_a_warning_and_an_infinite_mean() {
     // Events early, long censored tail: the hazard falls (a < 0).
     let t: Vec<f64> = (1..=40).map(|i| f64::from(i) * 0.25).collect();
     let s: Vec<bool> = (1..=40).map(|i| i <= 12 && i % 3 != 0).collect();
-    let f = fit(&ParametricData::new(&t, &s, &[], &[]), Distribution::Gompertz, &opts()).unwrap();
+    let f = fit(
+        &ParametricData::new(&t, &s, &[], &[]),
+        Distribution::Gompertz,
+        &opts(),
+    )
+    .unwrap();
     assert!(f.converged, "{:?}", f.warnings);
     assert!(f.ancillary[0].estimate < 0.0);
     assert!(f
         .warnings
         .iter()
         .any(|w| matches!(w, ParametricWarning::DefectiveDistribution { .. })));
-    let prof = Profile { x: &[], stratum: None };
+    let prof = Profile {
+        x: &[],
+        stratum: None,
+    };
     assert!(f.mean(&prof).unwrap().is_none());
     let q = f.quantiles(&prof, &[0.9], QuantileCi::LogTime).unwrap();
     assert!(q[0].time.is_infinite());
+}
+
+#[test]
+fn exponential_has_no_scale_to_stratify() {
+    let strata = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1];
+    let d = ParametricData {
+        strata: Some(&strata),
+        ..ParametricData::new(&TIME, &STATUS, &[], &[])
+    };
+    assert!(matches!(
+        fit(&d, Distribution::Exponential, &opts()),
+        Err(Error::InvalidOption(_))
+    ));
+    // The Weibull gets a scale per stratum and a PH form per stratum.
+    let f = fit(&d, Distribution::Weibull, &opts()).unwrap();
+    assert_eq!(f.ancillary.len(), 2);
+    assert_eq!(f.ancillary[1].name, "Log(scale):stratum 1");
+    let ph = f.ph.unwrap();
+    assert_eq!(ph.len(), 2);
+    assert_eq!(ph[1].stratum, Some(1));
+    // Shape test of γ = 1 is the Wald test of log σ = 0.
+    let s = ph[0].shape.as_ref().unwrap();
+    approx("shape z", s.z, -f.ancillary[0].z, 1e-12);
 }

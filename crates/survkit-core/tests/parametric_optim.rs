@@ -56,8 +56,12 @@ fn optim_models_against_r() {
             entry: (!entry.is_empty()).then_some(&entry[..]),
             ..ParametricData::new(&time, &status, &x, &columns)
         };
-        let f = fit(&data, dist(m["dist"].as_str().unwrap()), &ParametricOptions::default())
-            .unwrap();
+        let f = fit(
+            &data,
+            dist(m["dist"].as_str().unwrap()),
+            &ParametricOptions::default(),
+        )
+        .unwrap();
         assert!(f.converged, "{name}: {:?}", f.warnings);
         let par = nums(&m["par"]);
         let se = nums(&m["se"]);
@@ -98,8 +102,12 @@ fn optim_models_against_r() {
                 entry: (!re.is_empty()).then_some(&re[..]),
                 ..ParametricData::new(&rt, &rs, &rx, &columns)
             };
-            let g = fit(&rd, Distribution::GeneralizedGamma, &ParametricOptions::default())
-                .unwrap();
+            let g = fit(
+                &rd,
+                Distribution::GeneralizedGamma,
+                &ParametricOptions::default(),
+            )
+            .unwrap();
             for j in 0..par.len() {
                 assert!((g.theta[j] - f.theta[j]).abs() <= 1e-8 * f.theta[j].abs().max(1.0));
             }
@@ -130,8 +138,16 @@ fn weibull_ph_form_against_direct_ph_fit() {
     let se = nums(&w["se"]);
     for j in 0..4 {
         let c = &ph.coefficients[j];
-        assert!((c.estimate - par[j]).abs() <= 1e-4 * par[j].abs().max(se[j]), "{j}");
-        assert!((c.std_err - se[j]).abs() <= 1e-3 * se[j], "se {j}: {} {}", c.std_err, se[j]);
+        assert!(
+            (c.estimate - par[j]).abs() <= 1e-4 * par[j].abs().max(se[j]),
+            "{j}"
+        );
+        assert!(
+            (c.std_err - se[j]).abs() <= 1e-3 * se[j],
+            "se {j}: {} {}",
+            c.std_err,
+            se[j]
+        );
     }
     let shape = ph.shape.as_ref().unwrap();
     assert!((shape.estimate.ln() - par[4]).abs() <= 1e-4 * par[4].abs());

@@ -346,7 +346,12 @@ mod tests {
         // At a = 100..500 statrs' series/continued fraction is accurate; the expansion's
         // error there is O(a^{-5/2}) relative.
         let mut worst: f64 = 0.0;
-        for &(q, tol) in &[(0.0447_f64, 1e-8), (-0.0447, 1e-8), (0.07, 1e-7), (-0.1, 1e-6)] {
+        for &(q, tol) in &[
+            (0.0447_f64, 1e-8),
+            (-0.0447, 1e-8),
+            (0.07, 1e-7),
+            (-0.1, 1e-6),
+        ] {
             let a = 1.0 / (q * q);
             for &z in &[-3.0, -1.0, -0.2, 0.0, 0.01, 0.5, 2.0, 3.5] {
                 let g = GenGamma::with_method(q, true);
@@ -397,8 +402,18 @@ mod tests {
             let d1 = (u * e - e + 1.0) / (a * a);
             let d2 = (e * (u * u - 2.0 * u + 2.0) - 2.0) / (a * a * a);
             assert!((s.v - v).abs() < 1e-12 * v.abs());
-            assert!((s.d1 - d1).abs() < 1e-7 * d1.abs().max(1.0), "{} {}", s.d1, d1);
-            assert!((s.d2 - d2).abs() < 1e-4 * d2.abs().max(1.0), "{} {}", s.d2, d2);
+            assert!(
+                (s.d1 - d1).abs() < 1e-7 * d1.abs().max(1.0),
+                "{} {}",
+                s.d1,
+                d1
+            );
+            assert!(
+                (s.d2 - d2).abs() < 1e-4 * d2.abs().max(1.0),
+                "{} {}",
+                s.d2,
+                d2
+            );
         }
     }
 }

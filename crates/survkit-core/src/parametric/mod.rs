@@ -271,8 +271,8 @@ pub struct PhForm {
     pub coefficients: Vec<Coefficient>,
     /// Hazard ratios of the covariate columns.
     pub hazard_ratios: Vec<Ratio>,
-    /// Shape: Weibull `γ = 1/σ` (CI from log σ), Gompertz `a`; `None` for the
-    /// exponential (γ = 1).
+    /// Shape: Weibull `γ = 1/σ` (CI from log σ; `z`, `p` test γ = 1 on the log scale),
+    /// Gompertz `a` (`z`, `p` test a = 0); `None` for the exponential (γ = 1).
     pub shape: Option<Coefficient>,
 }
 
@@ -388,7 +388,11 @@ pub struct ParametricFit {
     pub warnings: Vec<ParametricWarning>,
 }
 
-fn validate(d: &ParametricData, dist: Distribution, opts: &ParametricOptions) -> Result<usize, Error> {
+fn validate(
+    d: &ParametricData,
+    dist: Distribution,
+    opts: &ParametricOptions,
+) -> Result<usize, Error> {
     let n = d.time.len();
     let p = d.columns.len();
     let len = |what: &str, found: usize, expected: usize| {
@@ -422,6 +426,13 @@ fn validate(d: &ParametricData, dist: Distribution, opts: &ParametricOptions) ->
     if n == 0 {
         return Err(Error::NoData("no rows".into()));
     }
+    if dist == Distribution::Exponential && d.strata.is_some() {
+        return Err(Error::InvalidOption(
+            "the exponential model has no scale to stratify (strata give each stratum its \
+             own scale): fit a Weibull, or enter the stratum as a covariate"
+                .into(),
+        ));
+    }
     for (i, &t) in d.time.iter().enumerate() {
         if !t.is_finite() {
             return Err(Error::InvalidValue {
@@ -449,7 +460,11 @@ fn validate(d: &ParametricData, dist: Distribution, opts: &ParametricOptions) ->
                  works on log time and needs every time > 0: exclude these rows or \
                  correct their times",
                 bad.len(),
-                if dist.log_time() { "zero or negative" } else { "negative" },
+                if dist.log_time() {
+                    "zero or negative"
+                } else {
+                    "negative"
+                },
                 shown.join(", "),
                 dist
             ),
@@ -500,7 +515,7 @@ fn validate(d: &ParametricData, dist: Distribution, opts: &ParametricOptions) ->
 /// for a non-finite value, a zero or negative time in a log-time model (naming the
 /// rows), an entry time not before its exit time, a negative weight, or a constant
 /// covariate column; [`Error::NoData`] without events; [`Error::InvalidOption`] for a
-/// confidence level outside (0, 1).
+/// confidence level outside (0, 1) or strata with the exponential (which has no scale).
 pub fn fit(
     data: &ParametricData,
     dist: Distribution,
@@ -523,7 +538,12 @@ pub fn fit(
     for j in 0..p {
         let col = &data.x[j * n..(j + 1) * n];
         let m = col.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() / sw;
-        let v = col.iter().zip(&w).map(|(a, b)| b * (a - m).powi(2)).sum::<f64>() / sw;
+        let v = col
+            .iter()
+            .zip(&w)
+            .map(|(a, b)| b * (a - m).powi(2))
+            .sum::<f64>()
+            / sw;
         if v <= 1e-300 || !v.is_finite() {
             return Err(Error::InvalidValue {
                 what: format!("column '{}'", data.columns[j]),
@@ -655,8 +675,8 @@ fn fit_problem(
                 if sub.y.iter().all(|v| v.is_finite()) {
                     let mut ignore = Vec::new();
                     if let Ok(f) = fit_problem(&sub, opts, stage, &mut ignore) {
-                        for j in 0..prob.k {
-                            start[j] = -f.theta[j];
+                        for (s, b) in start.iter_mut().zip(&f.theta).take(prob.k) {
+                            *s = -b;
                         }
                     }
                 }
@@ -702,7 +722,11 @@ fn initial_exp_location(prob: &Problem, _sw: f64) -> f64 {
     let mut exposure = 0.0;
     let mut events = 0.0;
     for i in 0..prob.n {
-        let t0 = if prob.ye[i].is_nan() { 0.0 } else { back(prob.ye[i]) };
+        let t0 = if prob.ye[i].is_nan() {
+            0.0
+        } else {
+            back(prob.ye[i])
+        };
         exposure += prob.w[i] * (back(prob.y[i]) - t0);
         if prob.event[i] {
             events += prob.w[i];
@@ -863,8 +887,8 @@ fn summarise(
             parameters: m,
         });
     }
-    let time_ratios =
-        (dist.native() == Parameterisation::Aft).then(|| coefficients[1..].iter().map(ratio).collect());
+    let time_ratios = (dist.native() == Parameterisation::Aft)
+        .then(|| coefficients[1..].iter().map(ratio).collect());
     let ph = dist.has_ph_form().then(|| {
         (0..prob.n_strata)
             .map(|s| ph_form(dist, &theta, &var, k, s, label(s), &names, zc))
@@ -881,7 +905,9 @@ fn summarise(
         scale,
         time_ratios,
         ph,
-        var: (0..m).map(|i| (0..m).map(|j| var[(i, j)]).collect()).collect(),
+        var: (0..m)
+            .map(|i| (0..m).map(|j| var[(i, j)]).collect())
+            .collect(),
         theta,
         loglik: ll,
         loglik_null,
@@ -895,7 +921,11 @@ fn summarise(
         iterations: f.iterations,
         converged: f.converged,
         conf_level: opts.conf_level,
-        strata: if with_labels { labels.to_vec() } else { Vec::new() },
+        strata: if with_labels {
+            labels.to_vec()
+        } else {
+            Vec::new()
+        },
         warnings,
     }
 }
@@ -918,7 +948,15 @@ fn ph_form(
                 .map(|j| coefficient(names[j].clone(), theta[j], var[(j, j)].sqrt(), zc))
                 .collect();
             let j = k + s;
-            (c, Some(coefficient("shape".into(), theta[j], var[(j, j)].sqrt(), zc)))
+            (
+                c,
+                Some(coefficient(
+                    "shape".into(),
+                    theta[j],
+                    var[(j, j)].sqrt(),
+                    zc,
+                )),
+            )
         }
         Distribution::Exponential => {
             let c = (0..k)
@@ -939,12 +977,14 @@ fn ph_form(
                 })
                 .collect();
             let se_ls = vss.sqrt();
+            // z and p test shape = 1 (the exponential), on the log scale.
+            let z = -ls / se_ls;
             let shape = Coefficient {
                 name: "shape".into(),
                 estimate: inv,
                 std_err: inv * se_ls,
-                z: inv / (inv * se_ls),
-                p: f64::NAN,
+                z,
+                p: 2.0 * Normal::new(0.0, 1.0).unwrap().sf(z.abs()),
                 lower: (-ls - zc * se_ls).exp(),
                 upper: (-ls + zc * se_ls).exp(),
             };

@@ -298,7 +298,12 @@ pub(crate) struct Maximum {
 /// not positive definite, i.e. far from the maximum), at most 5 standardised units per
 /// component, halved until `ℓ` does not decrease; converged when the relative change of
 /// `ℓ` is below `eps` and the Newton decrement `gᵀ(−H)⁻¹g` below `eps·max(1, |ℓ|)`.
-pub(crate) fn maximize(p: &Problem, theta0: Vec<f64>, max_iter: usize, eps: f64) -> Option<Maximum> {
+pub(crate) fn maximize(
+    p: &Problem,
+    theta0: Vec<f64>,
+    max_iter: usize,
+    eps: f64,
+) -> Option<Maximum> {
     let mut theta = theta0;
     let mut cur = p.eval(&theta)?;
     let m = theta.len();
@@ -320,7 +325,11 @@ pub(crate) fn maximize(p: &Problem, theta0: Vec<f64>, max_iter: usize, eps: f64)
                 step = Some(ch.solve(&cur.grad));
                 break;
             }
-            ridge = if ridge == 0.0 { 1e-8 * max_diag } else { ridge * 10.0 };
+            ridge = if ridge == 0.0 {
+                1e-8 * max_diag
+            } else {
+                ridge * 10.0
+            };
         }
         let Some(mut step) = step else {
             break;

@@ -234,7 +234,11 @@ fn integrate_surv(l: &Local, tau: f64) -> f64 {
         for i in 0..10 {
             let v = a + h * x[i];
             let t = tau * v * v;
-            let s = if t > 0.0 { l.log_surv_haz(t).0.exp() } else { 1.0 };
+            let s = if t > 0.0 {
+                l.log_surv_haz(t).0.exp()
+            } else {
+                1.0
+            };
             total += h * w[i] * s * 2.0 * tau * v;
         }
         total
