@@ -7,6 +7,7 @@
 //! standard errors 1e-3 relative (R's come from numDeriv::hessian, a numerical Hessian).
 
 use serde_json::Value;
+use survkit_core::parametric::predict::{Profile, QuantileCi};
 use survkit_core::parametric::{fit, Distribution, ParametricData, ParametricOptions};
 
 fn nums(v: &Value) -> Vec<f64> {
@@ -36,7 +37,7 @@ fn dist(name: &str) -> Distribution {
 fn optim_models_against_r() {
     let g = golden();
     let ms = g["models"].as_array().unwrap();
-    assert!(ms.len() >= 9);
+    assert!(ms.len() >= 12);
     for m in ms {
         let name = m["name"].as_str().unwrap();
         let x = nums(&m["x"]);
@@ -52,8 +53,12 @@ fn optim_models_against_r() {
                 .map(|c| c.as_str().unwrap().to_string())
                 .collect(),
         };
+        let strata: Vec<usize> = nums(&m["strata"]).iter().map(|&s| s as usize).collect();
+        let weights = nums(&m["weights"]);
         let data = ParametricData {
             entry: (!entry.is_empty()).then_some(&entry[..]),
+            strata: (!strata.is_empty()).then_some(&strata[..]),
+            weights: (!weights.is_empty()).then_some(&weights[..]),
             ..ParametricData::new(&time, &status, &x, &columns)
         };
         let f = fit(
@@ -88,7 +93,32 @@ fn optim_models_against_r() {
                 se[j]
             );
         }
-        if name.ends_with("gengamma") {
+        // Prediction identities for the models R has no predict() for: S(t_p) = 1 − p,
+        // and the restricted mean reaches the (closed-form) mean.
+        let n = time.len();
+        let px: Vec<f64> = (0..columns.len()).map(|j| x[j * n]).collect();
+        let profile = Profile {
+            x: &px,
+            stratum: strata.first().copied(),
+        };
+        let q = f
+            .quantiles(&profile, &[0.25, 0.5], QuantileCi::LogTime)
+            .unwrap();
+        for qq in &q {
+            let s = f.predict(&profile, &[qq.time]).unwrap()[0].surv;
+            assert!((s - (1.0 - qq.p)).abs() < 1e-8, "{name}: S(t_p) {s}");
+            assert!(qq.lower < qq.time && qq.time < qq.upper, "{name}");
+        }
+        if let Some(mean) = f.mean(&profile).unwrap() {
+            let r = f.restricted_mean(&profile, 1e3 * mean.mean).unwrap();
+            assert!(
+                (r.mean - mean.mean).abs() < 1e-6 * mean.mean,
+                "{name}: {} vs {}",
+                r.mean,
+                mean.mean
+            );
+        }
+        if name.ends_with("gengamma") && strata.is_empty() {
             eprintln!("{name}: Q = {:.6}", f.theta[f.theta.len() - 1]);
             // Row order does not matter (rows reversed).
             let n = time.len();

@@ -256,11 +256,28 @@ impl GenGamma {
                 f64::NEG_INFINITY
             };
         }
-        if q > 0.0 {
-            gamma_ur(a, u).ln()
-        } else {
-            gamma_lr(a, u).ln()
+        if u < 1e-8 * a.min(1.0) {
+            // P(a, u) = uᵃ e⁻ᵘ / Γ(a + 1) · (1 + u/(a + 1) + …) (Abramowitz & Stegun
+            // 6.5.29); statrs returns P = 0 for such u.
+            let log_p = a * u.ln() - u - ln_gamma(a + 1.0) + (u / (a + 1.0)).ln_1p();
+            return if q > 0.0 {
+                (-log_p.exp()).ln_1p()
+            } else {
+                log_p
+            };
         }
+        let v = if q > 0.0 {
+            gamma_ur(a, u)
+        } else {
+            gamma_lr(a, u)
+        };
+        if v == 0.0 && q > 0.0 && u > a {
+            // Q(a, u) underflowed: Q ~ u^{a−1} e⁻ᵘ / Γ(a) · (1 + (a − 1)/u + (a − 1)(a − 2)/u²)
+            // for u ≫ a (A&S 6.5.32), on the log scale.
+            let c = 1.0 + (a - 1.0) / u * (1.0 + (a - 2.0) / u);
+            return (a - 1.0) * u.ln() - u - ln_gamma(a) + c.ln();
+        }
+        v.ln()
     }
 }
 

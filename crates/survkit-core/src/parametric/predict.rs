@@ -177,18 +177,21 @@ fn gg_quantile(q: f64, p: f64) -> f64 {
     for _ in 0..200 {
         let s = g.log_surv(z);
         let f = s.v - target;
+        if f.abs() < 1e-15 {
+            return z;
+        }
         if f > 0.0 {
             lo = z;
         } else {
             hi = z;
         }
         let newton = z - f / s.d1;
-        z = if newton > lo && newton < hi && s.d1 < 0.0 {
+        z = if newton >= lo && newton <= hi && s.d1 < 0.0 {
             newton
         } else {
             0.5 * (lo + hi)
         };
-        if (hi - lo).abs() < 1e-14 * (1.0 + z.abs()) || f.abs() < 1e-15 {
+        if (hi - lo).abs() < 1e-14 * (1.0 + z.abs()) {
             break;
         }
     }
@@ -542,4 +545,20 @@ fn quad_form(v: &[Vec<f64>], g: &[f64]) -> f64 {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gg_quantile_inverts_survival() {
+        for &q in &[0.96, 0.45, -0.04, 0.0, 1.5, -1.0, 3.0] {
+            for &p in &[0.01, 0.25, 0.5, 0.9, 0.999] {
+                let z = gg_quantile(q, p);
+                let s = GenGamma::new(q).log_surv(z).v.exp();
+                assert!((s - (1.0 - p)).abs() < 1e-10, "q {q} p {p}: z {z}, S {s}");
+            }
+        }
+    }
 }
