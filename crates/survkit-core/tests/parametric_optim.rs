@@ -38,6 +38,7 @@ fn optim_models_against_r() {
     let g = golden();
     let ms = g["models"].as_array().unwrap();
     assert!(ms.len() >= 12);
+    let (mut worst_ll, mut worst_par, mut worst_se) = (0.0f64, 0.0f64, 0.0f64);
     for m in ms {
         let name = m["name"].as_str().unwrap();
         let x = nums(&m["x"]);
@@ -77,8 +78,18 @@ fn optim_models_against_r() {
             "{name} loglik {} vs R {ll}",
             f.loglik
         );
+        worst_ll = worst_ll.max((f.loglik - ll).abs() / ll.abs());
         for j in 0..par.len() {
             let got_se = f.var[j][j].sqrt();
+            worst_par = worst_par.max((f.theta[j] - par[j]).abs() / par[j].abs().max(se[j]));
+            worst_se = worst_se.max((got_se - se[j]).abs() / se[j]);
+            if (got_se - se[j]).abs() / se[j] > 1e-4 {
+                eprintln!(
+                    "{name} se {j}: {got_se:.7} vs R {:.7} ({:.1e})",
+                    se[j],
+                    (got_se - se[j]).abs() / se[j]
+                );
+            }
             let tol = 1e-4 * par[j].abs().max(se[j]);
             assert!(
                 (f.theta[j] - par[j]).abs() <= tol,
@@ -143,6 +154,10 @@ fn optim_models_against_r() {
             }
         }
     }
+    eprintln!(
+        "worst relative difference against optim: loglik {worst_ll:.1e}, estimates \
+         {worst_par:.1e} (of max(|estimate|, se)), standard errors {worst_se:.1e}"
+    );
 }
 
 /// The AFT → PH conversion of the Weibull (β_PH = −β/σ, shape 1/σ, delta-method SEs)

@@ -456,9 +456,8 @@ fn validate(
             what: "time".into(),
             index: first,
             reason: format!(
-                "{} row(s) with {} time (rows {}{more}, counted from 1); the {:?} model \
-                 works on log time and needs every time > 0: exclude these rows or \
-                 correct their times",
+                "{} row(s) with {} time (rows {}{more}, counted from 1); {}: exclude \
+                 these rows or correct their times",
                 bad.len(),
                 if dist.log_time() {
                     "zero or negative"
@@ -466,7 +465,11 @@ fn validate(
                     "negative"
                 },
                 shown.join(", "),
-                dist
+                if dist.log_time() {
+                    format!("the {dist:?} model works on log time and needs every time > 0")
+                } else {
+                    "times must be ≥ 0".to_string()
+                }
             ),
         });
     }
