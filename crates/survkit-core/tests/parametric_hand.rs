@@ -448,3 +448,89 @@ fn exponential_has_no_scale_to_stratify() {
     let s = ph[0].shape.as_ref().unwrap();
     approx("shape z", s.z, -f.ancillary[0].z, 1e-12);
 }
+
+#[test]
+fn collinear_column_is_left_out_with_a_warning() {
+    let x1: Vec<f64> = (0..10).map(|i| (i % 4) as f64).collect();
+    let x2: Vec<f64> = x1.iter().map(|v| 2.0 * v - 1.0).collect();
+    let x3: Vec<f64> = (0..10).map(|i| (i * 3 % 7) as f64).collect();
+    let x: Vec<f64> = [x1.clone(), x2, x3.clone()].concat();
+    let cols = ["a".to_string(), "b".to_string(), "c".to_string()];
+    let xr: Vec<f64> = [x1, x3].concat();
+    let cols_r = ["a".to_string(), "c".to_string()];
+    for dist in Distribution::ALL {
+        let f = fit(
+            &ParametricData::new(&TIME, &STATUS, &x, &cols),
+            dist,
+            &opts(),
+        )
+        .unwrap();
+        let r = fit(
+            &ParametricData::new(&TIME, &STATUS, &xr, &cols_r),
+            dist,
+            &opts(),
+        )
+        .unwrap();
+        assert!(f
+            .warnings
+            .iter()
+            .any(|w| *w == ParametricWarning::Collinear { column: "b".into() }));
+        assert_eq!(f.coefficients.len(), 4);
+        assert!(f.coefficients[2].estimate.is_nan());
+        assert_eq!(f.coefficients[3].name, "c");
+        assert_eq!(
+            f.coefficients[3].estimate, r.coefficients[2].estimate,
+            "{dist:?}"
+        );
+        assert_eq!(f.loglik, r.loglik);
+        assert_eq!(f.df, r.df);
+        assert_eq!(f.theta.len(), r.theta.len() + 1);
+        assert_eq!(f.theta[4..], r.theta[3..]);
+        // Predictions ignore the aliased column.
+        let pf = f
+            .predict(
+                &Profile {
+                    x: &[1.0, 5.0, 2.0],
+                    stratum: None,
+                },
+                &[4.0],
+            )
+            .unwrap();
+        let pr = r
+            .predict(
+                &Profile {
+                    x: &[1.0, 2.0],
+                    stratum: None,
+                },
+                &[4.0],
+            )
+            .unwrap();
+        assert_eq!(pf, pr, "{dist:?}");
+        if dist != Distribution::Gompertz && dist != Distribution::GeneralizedGamma {
+            let qf = f
+                .quantiles(
+                    &Profile {
+                        x: &[1.0, 5.0, 2.0],
+                        stratum: None,
+                    },
+                    &[0.5],
+                    QuantileCi::LogTime,
+                )
+                .unwrap();
+            let qr = r
+                .quantiles(
+                    &Profile {
+                        x: &[1.0, 2.0],
+                        stratum: None,
+                    },
+                    &[0.5],
+                    QuantileCi::LogTime,
+                )
+                .unwrap();
+            assert_eq!(qf, qr);
+        }
+        if let Some(ph) = &f.ph {
+            assert!(ph[0].hazard_ratios[1].ratio.is_nan());
+        }
+    }
+}

@@ -326,6 +326,12 @@ pub enum ParametricWarning {
         /// Shape `a`.
         shape: f64,
     },
+    /// The column is a linear combination of the intercept and earlier columns (among
+    /// rows with positive weight): it was left out, its coefficient is NaN (R: `NA`).
+    Collinear {
+        /// Column name.
+        column: String,
+    },
     /// Few events for the number of parameters (fewer than 10 per parameter).
     FewEvents {
         /// Events.
@@ -512,6 +518,9 @@ fn validate(
 
 /// Fits a parametric survival model by maximum likelihood.
 ///
+/// A column that is a linear combination of the intercept and earlier columns is
+/// left out (coefficient NaN, as R's `NA`) with a [`ParametricWarning::Collinear`].
+///
 /// # Errors
 ///
 /// [`Error::LengthMismatch`] for inputs of different lengths; [`Error::InvalidValue`]
@@ -525,6 +534,144 @@ pub fn fit(
     opts: &ParametricOptions,
 ) -> Result<ParametricFit, Error> {
     let n = validate(data, dist, opts)?;
+    let p = data.columns.len();
+    let keep = independent_columns(data, n);
+    if keep.len() == p {
+        return fit_full_rank(data, dist, opts, n);
+    }
+    let x: Vec<f64> = keep
+        .iter()
+        .flat_map(|&j| data.x[j * n..(j + 1) * n].iter().copied())
+        .collect();
+    let columns: Vec<String> = keep.iter().map(|&j| data.columns[j].clone()).collect();
+    let reduced = ParametricData {
+        x: &x,
+        columns: &columns,
+        ..*data
+    };
+    let f = fit_full_rank(&reduced, dist, opts, n)?;
+    Ok(expand_aliased(f, &keep, data.columns))
+}
+
+/// Covariate columns (indices) that are not linear combinations of the intercept and
+/// the columns before them: the weighted cross-product of the centred columns is
+/// reduced column by column (Gram–Schmidt), and a column whose remaining variance is
+/// below 1e-10 of its own is aliased.
+fn independent_columns(data: &ParametricData, n: usize) -> Vec<usize> {
+    let p = data.columns.len();
+    let w = |i: usize| data.weights.map_or(1.0, |w| w[i]);
+    let sw: f64 = (0..n).map(w).sum();
+    let centred: Vec<Vec<f64>> = (0..p)
+        .map(|j| {
+            let col = &data.x[j * n..(j + 1) * n];
+            let m = (0..n).map(|i| w(i) * col[i]).sum::<f64>() / sw;
+            col.iter().map(|v| v - m).collect()
+        })
+        .collect();
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let mut keep = Vec::new();
+    for (j, c) in centred.into_iter().enumerate() {
+        let own: f64 = (0..n).map(|i| w(i) * c[i] * c[i]).sum();
+        let mut r = c;
+        for b in &basis {
+            let bb: f64 = (0..n).map(|i| w(i) * b[i] * b[i]).sum();
+            let rb: f64 = (0..n).map(|i| w(i) * r[i] * b[i]).sum();
+            let f = rb / bb;
+            r.iter_mut().zip(b).for_each(|(ri, bi)| *ri -= f * bi);
+        }
+        let left: f64 = (0..n).map(|i| w(i) * r[i] * r[i]).sum();
+        // A constant column (own = 0) is reported by fit_full_rank's check.
+        if own == 0.0 || left > 1e-10 * own {
+            keep.push(j);
+            if own > 0.0 {
+                basis.push(r);
+            }
+        }
+    }
+    keep
+}
+
+/// Puts NaN coefficients back at the aliased columns of a fit made without them.
+fn expand_aliased(mut f: ParametricFit, keep: &[usize], columns: &[String]) -> ParametricFit {
+    let p = columns.len();
+    let nan_coef = |name: &str| Coefficient {
+        name: name.to_string(),
+        estimate: f64::NAN,
+        std_err: f64::NAN,
+        z: f64::NAN,
+        p: f64::NAN,
+        lower: f64::NAN,
+        upper: f64::NAN,
+    };
+    let nan_ratio = |name: &str| Ratio {
+        name: name.to_string(),
+        ratio: f64::NAN,
+        lower: f64::NAN,
+        upper: f64::NAN,
+    };
+    // New position of each old parameter: intercept 0, kept column k → 1 + keep[k],
+    // ancillary shifted by the number of aliased columns.
+    let aliased = p - keep.len();
+    let old_m = f.theta.len();
+    let m = old_m + aliased;
+    let pos: Vec<usize> = (0..old_m)
+        .map(|i| match i {
+            0 => 0,
+            i if i <= keep.len() => 1 + keep[i - 1],
+            i => i + aliased,
+        })
+        .collect();
+    let spread = |old: &[Coefficient]| -> Vec<Coefficient> {
+        let mut out: Vec<Coefficient> = std::iter::once(old[0].clone())
+            .chain(columns.iter().map(|c| nan_coef(c)))
+            .collect();
+        for (k, &j) in keep.iter().enumerate() {
+            out[1 + j] = old[1 + k].clone();
+        }
+        out
+    };
+    let spread_ratio = |old: &[Ratio]| -> Vec<Ratio> {
+        let mut out: Vec<Ratio> = columns.iter().map(|c| nan_ratio(c)).collect();
+        for (k, &j) in keep.iter().enumerate() {
+            out[j] = old[k].clone();
+        }
+        out
+    };
+    f.coefficients = spread(&f.coefficients);
+    f.time_ratios = f.time_ratios.map(|r| spread_ratio(&r));
+    if let Some(ph) = f.ph.as_mut() {
+        for form in ph.iter_mut() {
+            form.coefficients = spread(&form.coefficients);
+            form.hazard_ratios = spread_ratio(&form.hazard_ratios);
+        }
+    }
+    let mut theta = vec![f64::NAN; m];
+    let mut var = vec![vec![f64::NAN; m]; m];
+    for i in 0..old_m {
+        theta[pos[i]] = f.theta[i];
+        for j in 0..old_m {
+            var[pos[i]][pos[j]] = f.var[i][j];
+        }
+    }
+    f.theta = theta;
+    f.var = var;
+    let mut warnings: Vec<ParametricWarning> = (0..p)
+        .filter(|j| !keep.contains(j))
+        .map(|j| ParametricWarning::Collinear {
+            column: columns[j].clone(),
+        })
+        .collect();
+    warnings.append(&mut f.warnings);
+    f.warnings = warnings;
+    f
+}
+
+fn fit_full_rank(
+    data: &ParametricData,
+    dist: Distribution,
+    opts: &ParametricOptions,
+    n: usize,
+) -> Result<ParametricFit, Error> {
     let p = data.columns.len();
     let k = p + 1;
     // Standardise the covariate columns (weighted means and SDs) for conditioning.

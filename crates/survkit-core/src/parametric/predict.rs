@@ -282,11 +282,13 @@ impl ParametricFit {
                 Error::InvalidOption(format!("stratum {label} is not one of the fit's strata"))
             })?
         };
+        // Aliased (collinear) columns have NaN coefficients and do not contribute.
         let eta = theta[0]
             + profile
                 .x
                 .iter()
                 .zip(&theta[1..k])
+                .filter(|(_, b)| !b.is_nan())
                 .map(|(a, b)| a * b)
                 .sum::<f64>();
         let n_anc = if self.distribution == Distribution::Exponential {
@@ -315,6 +317,9 @@ impl ParametricFit {
         let mut grad = vec![0.0; m];
         let mut th = self.theta.clone();
         for j in 0..m {
+            if self.theta[j].is_nan() {
+                continue;
+            }
             let h = 1e-5 * self.theta[j].abs().max(1.0);
             th[j] = self.theta[j] + h;
             let up = g(&self.local(&th, profile)?);
@@ -420,7 +425,12 @@ impl ParametricFit {
                     let sigma = loc.anc.exp();
                     let mut grad = vec![0.0; self.theta.len()];
                     grad[0] = 1.0;
-                    grad[1..k].copy_from_slice(profile.x);
+                    for ((g, th), xv) in grad[1..k].iter_mut().zip(&self.theta[1..k]).zip(profile.x)
+                    {
+                        if !th.is_nan() {
+                            *g = *xv;
+                        }
+                    }
                     if self.distribution != Distribution::Exponential {
                         let s = if self.strata.is_empty() {
                             0
@@ -537,10 +547,14 @@ fn log_mean(l: &Local) -> f64 {
     }
 }
 
+/// `gᵀVg` over the entries with `g ≠ 0` (aliased parameters have NaN rows in V).
 fn quad_form(v: &[Vec<f64>], g: &[f64]) -> f64 {
     let mut s = 0.0;
     for i in 0..g.len() {
         for j in 0..g.len() {
+            if g[i] == 0.0 || g[j] == 0.0 {
+                continue;
+            }
             s += g[i] * v[i][j] * g[j];
         }
     }
