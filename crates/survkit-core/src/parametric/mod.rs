@@ -332,6 +332,13 @@ pub enum ParametricWarning {
         /// Column name.
         column: String,
     },
+    /// The generalized gamma's `Q` ran off (|Q| > 10): the likelihood has no finite
+    /// maximum in Q (too few events, or a shape outside the family); the fit is not a
+    /// valid MLE — prefer the Weibull or log-normal.
+    ShapeDiverging {
+        /// `Q` where the iteration stopped.
+        q: f64,
+    },
     /// Few events for the number of parameters (fewer than 10 per parameter).
     FewEvents {
         /// Events.
@@ -1030,6 +1037,9 @@ fn summarise(
                 log_scale: v,
             });
         }
+    }
+    if dist == Distribution::GeneralizedGamma && theta[m - 1].abs() > 10.0 {
+        warnings.push(ParametricWarning::ShapeDiverging { q: theta[m - 1] });
     }
     if n_event < 10 * m {
         warnings.push(ParametricWarning::FewEvents {
