@@ -5,6 +5,8 @@
 //! Tolerances: log-likelihood 1e-6 relative; estimates 1e-4 relative (absolute floor
 //! 1e-4 standard errors: R's optimum is within ~2e-9 SE by its own gradient check);
 //! standard errors 1e-3 relative (R's come from numDeriv::hessian, a numerical Hessian).
+//! Predictions (Gompertz, generalized gamma) at R's estimates: S(t), h(t), median 1e-5;
+//! SE of log H(t) and of the log median 2e-3 (numDeriv gradient × R's numerical V).
 
 use serde_json::Value;
 use survkit_core::parametric::predict::{Profile, QuantileCi};
@@ -39,6 +41,8 @@ fn optim_models_against_r() {
     let ms = g["models"].as_array().unwrap();
     assert!(ms.len() >= 12);
     let (mut worst_ll, mut worst_par, mut worst_se) = (0.0f64, 0.0f64, 0.0f64);
+    let mut checked_predictions = 0;
+    let mut worst_pred = [0.0f64; 2];
     for m in ms {
         let name = m["name"].as_str().unwrap();
         let x = nums(&m["x"]);
@@ -120,6 +124,44 @@ fn optim_models_against_r() {
             assert!((s - (1.0 - qq.p)).abs() < 1e-8, "{name}: S(t_p) {s}");
             assert!(qq.lower < qq.time && qq.time < qq.upper, "{name}");
         }
+        if !m["prediction"].is_null() {
+            // R at its own estimates (which agree with ours to ~4e-7 of an SE), with
+            // SEs from its numerical Hessian (agreeing with ours to ~7e-4).
+            let pr = &m["prediction"];
+            let times = nums(&pr["times"]);
+            let got = f.predict(&profile, &times).unwrap();
+            let (s, h, se) = (
+                nums(&pr["surv"]),
+                nums(&pr["hazard"]),
+                nums(&pr["se_log_cumhaz"]),
+            );
+            for i in 0..times.len() {
+                let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+                worst_pred[0] = worst_pred[0]
+                    .max(rel(got[i].surv, s[i]))
+                    .max(rel(got[i].hazard, h[i]));
+                worst_pred[1] = worst_pred[1].max(rel(got[i].std_err_log_cumhaz, se[i]));
+                assert!(rel(got[i].surv, s[i]) < 1e-5, "{name} S({})", times[i]);
+                assert!(rel(got[i].hazard, h[i]) < 1e-5, "{name} h({})", times[i]);
+                assert!(
+                    rel(got[i].std_err_log_cumhaz, se[i]) < 2e-3,
+                    "{name} se log H({}): {} vs R {}",
+                    times[i],
+                    got[i].std_err_log_cumhaz,
+                    se[i]
+                );
+            }
+            let med = f.quantiles(&profile, &[0.5], QuantileCi::LogTime).unwrap();
+            let want = pr["median"].as_f64().unwrap();
+            assert!((med[0].time - want).abs() < 1e-5 * want, "{name} median");
+            let want_se = pr["se_log_median"].as_f64().unwrap();
+            assert!(
+                (med[0].std_err_log - want_se).abs() < 2e-3 * want_se,
+                "{name} median se: {} vs R {want_se}",
+                med[0].std_err_log
+            );
+            checked_predictions += 1;
+        }
         if let Some(mean) = f.mean(&profile).unwrap() {
             let r = f.restricted_mean(&profile, 1e3 * mean.mean).unwrap();
             assert!(
@@ -154,6 +196,11 @@ fn optim_models_against_r() {
             }
         }
     }
+    assert_eq!(checked_predictions, 5);
+    eprintln!(
+        "predictions: S, h worst {:.1e}; SE of log H worst {:.1e}",
+        worst_pred[0], worst_pred[1]
+    );
     eprintln!(
         "worst relative difference against optim: loglik {worst_ll:.1e}, estimates \
          {worst_par:.1e} (of max(|estimate|, se)), standard errors {worst_se:.1e}"
