@@ -228,7 +228,8 @@ fn gauss_legendre_10() -> ([f64; 10], [f64; 10]) {
 }
 
 /// `∫₀^τ S(t) dt` with `t = τv²`, by adaptive 10-point Gauss–Legendre on `v ∈ [0, 1]`
-/// (a panel is split until its halves agree to 1e-13 relative, at most 40 levels deep).
+/// (a panel is split until its halves agree to 1e-13 relative, at most 40 levels deep
+/// and 4000 splits in all).
 fn integrate_surv(l: &Local, tau: f64) -> f64 {
     let (x, w) = gauss_legendre_10();
     let panel = |a: f64, b: f64| {
@@ -247,12 +248,20 @@ fn integrate_surv(l: &Local, tau: f64) -> f64 {
         total
     };
     let whole = panel(0.0, 1.0);
+    if !whole.is_finite() {
+        return f64::NAN;
+    }
     let mut stack = vec![(0.0, 1.0, whole, 0u32)];
     let mut total = 0.0;
+    let mut splits = 0;
     while let Some((a, b, est, depth)) = stack.pop() {
         let m = 0.5 * (a + b);
         let (left, right) = (panel(a, m), panel(m, b));
-        if depth >= 40 || (left + right - est).abs() <= 1e-13 * whole.abs().max(1e-300) {
+        splits += 1;
+        let diff = (left + right - est).abs();
+        // NaN or a budget of 4000 splits ends the refinement (never 2^depth panels).
+        if depth >= 40 || splits > 4000 || diff.is_nan() || diff <= 1e-13 * whole.abs().max(1e-300)
+        {
             total += left + right;
         } else {
             stack.push((a, m, left, depth + 1));
@@ -263,6 +272,33 @@ fn integrate_surv(l: &Local, tau: f64) -> f64 {
 }
 
 impl ParametricFit {
+    /// The critical value, after checking that the fit is consistent (a fit read back
+    /// from JSON could be anything; predictions must not panic on it).
+    fn checked_z(&self) -> Result<f64, Error> {
+        let k = self.coefficients.len();
+        let n_anc = match self.distribution {
+            Distribution::Exponential => 0,
+            _ => self.strata.len().max(1),
+        };
+        let m = k + n_anc + usize::from(self.distribution == Distribution::GeneralizedGamma);
+        if k == 0
+            || self.theta.len() != m
+            || self.var.len() != m
+            || self.var.iter().any(|r| r.len() != m)
+        {
+            return Err(Error::InvalidOption(
+                "the fit's parameter vector and variance matrix do not match its model".into(),
+            ));
+        }
+        if !(self.conf_level > 0.0 && self.conf_level < 1.0) {
+            return Err(Error::InvalidOption(format!(
+                "conf_level must be in (0, 1), found {}",
+                self.conf_level
+            )));
+        }
+        Ok(z_crit(self.conf_level))
+    }
+
     fn local(&self, theta: &[f64], profile: &Profile) -> Result<Local, Error> {
         let k = self.coefficients.len();
         if profile.x.len() != k - 1 {
@@ -339,7 +375,7 @@ impl ParametricFit {
     /// [`Error::InvalidOption`] for a missing or unknown stratum; [`Error::InvalidValue`]
     /// for a negative (log-time models: non-positive) or non-finite time.
     pub fn predict(&self, profile: &Profile, times: &[f64]) -> Result<Vec<PredictedPoint>, Error> {
-        let zc = z_crit(self.conf_level);
+        let zc = self.checked_z()?;
         let mut out = Vec::with_capacity(times.len());
         for (i, &t) in times.iter().enumerate() {
             if !t.is_finite() || t < 0.0 || (self.distribution.log_time() && t <= 0.0) {
@@ -380,7 +416,7 @@ impl ParametricFit {
         probs: &[f64],
         ci: QuantileCi,
     ) -> Result<Vec<PredictedQuantile>, Error> {
-        let zc = z_crit(self.conf_level);
+        let zc = self.checked_z()?;
         let k = self.coefficients.len();
         let loc = self.local(&self.theta, profile)?;
         let mut out = Vec::with_capacity(probs.len());
@@ -473,7 +509,7 @@ impl ParametricFit {
                 "the restricted-mean horizon τ must be finite and > 0, found {tau}"
             )));
         }
-        let zc = z_crit(self.conf_level);
+        let zc = self.checked_z()?;
         let (m, se) = self.delta(profile, |l| integrate_surv(l, tau))?;
         Ok(PredictedMean {
             tau: Some(tau),
@@ -491,7 +527,7 @@ impl ParametricFit {
     ///
     /// As [`ParametricFit::predict`].
     pub fn mean(&self, profile: &Profile) -> Result<Option<PredictedMean>, Error> {
-        let zc = z_crit(self.conf_level);
+        let zc = self.checked_z()?;
         let loc = self.local(&self.theta, profile)?;
         if log_mean(&loc).is_infinite() {
             return Ok(None);
