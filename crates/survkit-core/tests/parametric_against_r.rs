@@ -79,6 +79,13 @@ fn survreg_models_against_r() {
         };
         let f = fit(&data, d, &ParametricOptions::default()).unwrap();
         assert!(f.converged, "{name}: {:?}", f.warnings);
+        assert!(
+            f.warnings
+                .iter()
+                .all(|w| matches!(w, ParametricWarning::FewEvents { .. })),
+            "{name}: {:?}",
+            f.warnings
+        );
         let coef = nums(&m["coef"]);
         let log_scale = nums(&m["log_scale"]);
         let se = nums(&m["se"]);

@@ -592,3 +592,25 @@ fn rescaling_and_shifting_a_covariate() {
         );
     }
 }
+
+#[test]
+fn a_group_without_events_gives_an_infinite_coefficient_warning() {
+    let status = [
+        true, true, false, true, true, true, false, false, false, false,
+    ];
+    let g = [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+    let cols = ["g".to_string()];
+    for dist in Distribution::ALL {
+        let f = fit(
+            &ParametricData::new(&TIME, &status, &g, &cols),
+            dist,
+            &opts(),
+        )
+        .unwrap();
+        let flagged = f.warnings.iter().any(|w| {
+            matches!(w, ParametricWarning::InfiniteCoefficient { column } if column == "g")
+                || matches!(w, ParametricWarning::SingularInformation { .. })
+        });
+        assert!(flagged, "{dist:?}: {:?}", f.warnings);
+    }
+}

@@ -332,6 +332,12 @@ pub enum ParametricWarning {
         /// Column name.
         column: String,
     },
+    /// The coefficient is effectively infinite (monotone likelihood, e.g. a group with
+    /// no events): its standard error exceeds 100 per standard deviation of the column.
+    InfiniteCoefficient {
+        /// Column name.
+        column: String,
+    },
     /// The generalized gamma's `Q` ran off (|Q| > 10): the likelihood has no finite
     /// maximum in Q (too few events, or a shape outside the family); the fit is not a
     /// valid MLE — prefer the Weibull or log-normal.
@@ -983,7 +989,18 @@ fn summarise(
     let info = -&f.eval.hess;
     let var_std = info.clone().cholesky().map(|c| c.inverse());
     let var = match var_std {
-        Some(v) => &a * v * a.transpose(),
+        Some(v) => {
+            // Monotone likelihood: a coefficient whose SE per SD of its column exceeds
+            // 100 is effectively infinite (the likelihood keeps rising along it).
+            for j in 1..k {
+                if v[(j, j)].sqrt() > 100.0 {
+                    warnings.push(ParametricWarning::InfiniteCoefficient {
+                        column: columns[j - 1].clone(),
+                    });
+                }
+            }
+            &a * v * a.transpose()
+        }
         None => {
             warnings.push(ParametricWarning::SingularInformation { stage: Stage::Full });
             DMatrix::from_element(m, m, f64::NAN)
