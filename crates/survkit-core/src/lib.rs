@@ -17,5 +17,6 @@ pub mod cox;
 pub mod error;
 pub mod followup;
 pub mod km;
+pub mod parametric;
 
 pub use error::Error;
