@@ -12,6 +12,7 @@
 
 pub mod compare;
 pub mod cox;
+pub mod describe;
 pub mod error;
 pub mod followup;
 pub mod km;
