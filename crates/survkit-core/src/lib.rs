@@ -16,5 +16,6 @@ pub mod describe;
 pub mod error;
 pub mod followup;
 pub mod km;
+pub mod landmark;
 
 pub use error::Error;
