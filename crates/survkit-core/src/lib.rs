@@ -10,6 +10,7 @@
 //! default is R `survival`'s behaviour.
 #![deny(missing_docs)]
 
+pub mod adjusted;
 pub mod compare;
 pub mod cox;
 pub mod describe;
