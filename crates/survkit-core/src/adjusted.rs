@@ -52,6 +52,9 @@
 //! - Therneau TM, Grambsch PM (2000). *Modeling Survival Data*, §10.2 (variance of a
 //!   predicted curve).
 
+// Risk-set sums are index arithmetic over p-vectors; ranges read clearer here.
+#![allow(clippy::needless_range_loop)]
+
 use crate::cox::{CoxData, CoxFit, Ties};
 use crate::km::{conf_limits, z_for_level, ConfType};
 use crate::Error;

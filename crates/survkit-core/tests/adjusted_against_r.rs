@@ -7,6 +7,9 @@
 //! standard errors; the brief's regression tolerance is 1e-6). The delta-method β-term of averaged curves is checked
 //! against central finite differences of the curve itself.
 
+// Gradients are indexed by time and coefficient together.
+#![allow(clippy::needless_range_loop)]
+
 use serde_json::Value;
 use survkit_core::adjusted::{
     adjusted_survival, standardized_survival, AdjustedOptions, GroupDesign,
