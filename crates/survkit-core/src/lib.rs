@@ -18,5 +18,6 @@ pub mod error;
 pub mod followup;
 pub mod km;
 pub mod landmark;
+pub mod subgroup;
 
 pub use error::Error;
