@@ -303,3 +303,61 @@ fn format_rule_prefers_median_for_skewed_data() {
         ContinuousFormat::MeanSd
     );
 }
+
+#[test]
+fn table1_rows_choose_tests_and_pairs() {
+    use survkit_core::describe::continuous::ContinuousTest;
+    use survkit_core::describe::row::{
+        describe_categorical, describe_continuous, CategoricalRowOptions, ContinuousRowOptions,
+    };
+    // Three groups, small counts: Fisher by the rule; three pairwise SMDs.
+    let value = [
+        Some(0),
+        Some(1),
+        Some(0),
+        Some(1),
+        Some(1),
+        None,
+        Some(0),
+        Some(0),
+        Some(1),
+    ];
+    let group = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+    let r = describe_categorical(&value, &group, 2, 3, &CategoricalRowOptions::default()).unwrap();
+    assert_eq!(r.test.unwrap().test, CategoricalTestKind::Fisher);
+    assert_eq!(r.smd.len(), 3);
+    // A constant variable: nothing to test, no error.
+    let r = describe_categorical(&[Some(0); 4], &[0, 0, 1, 1], 1, 2, &Default::default()).unwrap();
+    assert!(r.test.is_none());
+
+    let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.5, f64::NAN];
+    let g = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+    let mean = ContinuousRowOptions {
+        format: Some(ContinuousFormat::MeanSd),
+        welch_anova: false,
+    };
+    assert!(matches!(
+        describe_continuous(&x, &g, 3, &mean).unwrap().test,
+        Some(ContinuousTest::Anova(_))
+    ));
+    let welch = ContinuousRowOptions {
+        welch_anova: true,
+        ..mean
+    };
+    assert!(matches!(
+        describe_continuous(&x, &g, 3, &welch).unwrap().test,
+        Some(ContinuousTest::WelchAnova(_))
+    ));
+    let med = ContinuousRowOptions {
+        format: Some(ContinuousFormat::MedianIqr),
+        welch_anova: false,
+    };
+    let r = describe_continuous(&x, &g, 3, &med).unwrap();
+    assert!(matches!(r.test, Some(ContinuousTest::KruskalWallis(_))));
+    assert_eq!(r.summary.groups[2].missing, 1);
+    // Two groups with values out of three: the two-group tests.
+    let g2 = [0, 0, 0, 0, 2, 2, 2, 2, 2];
+    let r = describe_continuous(&x, &g2, 3, &mean).unwrap();
+    assert!(matches!(r.test, Some(ContinuousTest::WelchT(_))));
+    assert_eq!(r.smd.len(), 1);
+}

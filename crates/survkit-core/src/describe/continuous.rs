@@ -653,8 +653,10 @@ pub fn suggest_format<S: AsRef<[f64]>>(groups: &[S]) -> FormatSuggestion {
 pub enum ContinuousTest {
     /// Welch's t-test (2 groups, mean (SD)).
     WelchT(WelchTTest),
-    /// One-way ANOVA F test (more than 2 groups, mean (SD)).
+    /// Classic one-way ANOVA F test (more than 2 groups, mean (SD)).
     Anova(FTest),
+    /// Welch's heteroscedastic one-way test (more than 2 groups, mean (SD), on request).
+    WelchAnova(FTest),
     /// Wilcoxon rank-sum test (2 groups, median [IQR]).
     Wilcoxon(RankSumTest),
     /// Kruskal–Wallis test (more than 2 groups, median [IQR]).

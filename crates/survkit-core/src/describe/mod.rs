@@ -26,6 +26,7 @@
 pub mod categorical;
 pub mod continuous;
 pub mod fisher;
+pub mod row;
 
 use serde::{Deserialize, Serialize};
 
