@@ -71,6 +71,9 @@ add_tab("sparse 3x4", matrix(c(2, 0, 1, 3, 1, 0, 0, 4, 2, 1, 1, 0), 3))
 add_tab("Job satisfaction 4x4", matrix(c(1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11), 4))
 add_tab("symmetric 2x3", matrix(c(2, 2, 3, 3, 2, 2), 2))
 add_tab("5x2 moderate", matrix(c(12, 8, 5, 3, 1, 7, 9, 10, 6, 4), 5))
+# Strong association, tiny p (the hard case for the network algorithm; the tables of
+# examples/fisher_timing.rs).
+add_tab("2x5 associated N=625", matrix(c(73, 23, 22, 107, 33, 67, 44, 89, 55, 112), 2))
 
 cont_cases <- list()
 add_cont <- function(name, x, grp) {
