@@ -361,3 +361,38 @@ fn table1_rows_choose_tests_and_pairs() {
     assert!(matches!(r.test, Some(ContinuousTest::WelchT(_))));
     assert_eq!(r.smd.len(), 1);
 }
+
+#[test]
+fn results_do_not_depend_on_row_order() {
+    use survkit_core::describe::continuous::{
+        anova_oneway, kruskal_wallis, split_by_group, welch_anova, welch_t_test,
+    };
+    // A fixed pseudo-random cohort and a fixed permutation of its rows.
+    let n = 60;
+    let x: Vec<f64> = (0..n)
+        .map(|i| ((i * 37 % 23) as f64).sqrt() + (i % 5) as f64)
+        .collect();
+    let g: Vec<usize> = (0..n).map(|i| (i * 7 + 3) % 3).collect();
+    let perm: Vec<usize> = (0..n).map(|i| (i * 17 + 5) % n).collect();
+    let xp: Vec<f64> = perm.iter().map(|&i| x[i]).collect();
+    let gp: Vec<usize> = perm.iter().map(|&i| g[i]).collect();
+    let (a, _) = split_by_group(&x, &g, 3).unwrap();
+    let (b, _) = split_by_group(&xp, &gp, 3).unwrap();
+    let near = |u: f64, v: f64| (u - v).abs() <= 1e-12 * u.abs().max(1e-300);
+    assert!(near(anova_oneway(&a).p, anova_oneway(&b).p));
+    assert!(near(welch_anova(&a).p, welch_anova(&b).p));
+    assert!(near(kruskal_wallis(&a).p, kruskal_wallis(&b).p));
+    assert!(near(
+        welch_t_test(&a[0], &a[1], 0.95).unwrap().p,
+        welch_t_test(&b[0], &b[1], 0.95).unwrap().p
+    ));
+    assert_eq!(
+        wilcoxon_rank_sum(&a[0], &a[2]).unwrap().p,
+        wilcoxon_rank_sum(&b[0], &b[2]).unwrap().p
+    );
+    let codes: Vec<Option<usize>> = x.iter().map(|&v| Some((v as usize) % 4)).collect();
+    let codes_p: Vec<Option<usize>> = perm.iter().map(|&i| codes[i]).collect();
+    let s = summarize_categorical(&codes, &g, 4, 3).unwrap();
+    let sp = summarize_categorical(&codes_p, &gp, 4, 3).unwrap();
+    assert_eq!(s.table, sp.table);
+}
