@@ -396,3 +396,14 @@ fn results_do_not_depend_on_row_order() {
     let sp = summarize_categorical(&codes_p, &gp, 4, 3).unwrap();
     assert_eq!(s.table, sp.table);
 }
+
+#[test]
+fn fisher_limit_stops_a_huge_enumeration() {
+    // 6×6 with N = 1800: one column alone has ~10¹⁰ fills. Without the limit stopping
+    // the enumeration itself this would not return.
+    let t: Vec<Vec<usize>> = (0..6)
+        .map(|i| (0..6).map(|j| 40 + 5 * ((i + j) % 3)).collect())
+        .collect();
+    let r = fisher_exact(&t, &FisherOptions { max_work: 100_000 });
+    assert!(matches!(r, Err(Error::InvalidOption(_))));
+}

@@ -289,32 +289,38 @@ fn two_column_bounds(rows: &[u32], c: u32) -> (f64, f64) {
     (hi, lo)
 }
 
-/// Calls `f(x)` for every column fill `x` with `Σx = total`, `0 ≤ xᵢ ≤ rows[i]`.
-fn for_each_fill(rows: &[u32], total: u32, f: &mut dyn FnMut(&[u32])) {
+/// Calls `f(x)` for every column fill `x` with `Σx = total`, `0 ≤ xᵢ ≤ rows[i]`, until
+/// `f` returns `false` (so that a work limit stops the enumeration, not just its use).
+fn for_each_fill(rows: &[u32], total: u32, f: &mut dyn FnMut(&[u32]) -> bool) {
     fn rec(
         rows: &[u32],
         suffix: &[u32],
         i: usize,
         left: u32,
         x: &mut Vec<u32>,
-        f: &mut dyn FnMut(&[u32]),
-    ) {
+        f: &mut dyn FnMut(&[u32]) -> bool,
+    ) -> bool {
         if i == rows.len() - 1 {
+            let mut go_on = true;
             if left <= rows[i] {
                 x.push(left);
-                f(x);
+                go_on = f(x);
                 x.pop();
             }
-            return;
+            return go_on;
         }
         // Rows after i must be able to take what is left.
         let lo = left.saturating_sub(suffix[i + 1]);
         let hi = left.min(rows[i]);
         for v in lo..=hi {
             x.push(v);
-            rec(rows, suffix, i + 1, left - v, x, f);
+            let go_on = rec(rows, suffix, i + 1, left - v, x, f);
             x.pop();
+            if !go_on {
+                return false;
+            }
         }
+        true
     }
     let mut suffix = vec![0u32; rows.len() + 1];
     for i in (0..rows.len()).rev() {
@@ -463,13 +469,15 @@ pub fn fisher_exact(table: &[Vec<usize>], opts: &FisherOptions) -> Result<Fisher
                 // column is forced). Sort their values once; each open past then takes
                 // the sum of the completions at or below its limit by binary search.
                 let mut vals = Vec::new();
+                let budget = opts.max_work.saturating_sub(work);
                 for_each_fill(&node, cols[k], &mut |x| {
                     vals.push(
                         node.iter()
                             .zip(x)
                             .map(|(&r, &v)| -lnf(v) - lnf(r - v))
                             .sum::<f64>(),
-                    )
+                    );
+                    (vals.len() as u64) <= budget
                 });
                 work += vals.len() as u64 + open.len() as u64;
                 if work > opts.max_work {
@@ -491,8 +499,13 @@ pub fn fisher_exact(table: &[Vec<usize>], opts: &FisherOptions) -> Result<Fisher
                 continue;
             }
             let mut fills = Vec::new();
-            for_each_fill(&node, cols[k], &mut |x| fills.push(child(&node, x)));
-            work += (fills.len() * open.len()) as u64;
+            let budget = opts.max_work.saturating_sub(work);
+            let per_fill = open.len() as u64;
+            for_each_fill(&node, cols[k], &mut |x| {
+                fills.push(child(&node, x));
+                (fills.len() as u64).saturating_mul(per_fill) <= budget
+            });
+            work += (fills.len() as u64).saturating_mul(per_fill);
             if work > opts.max_work {
                 return Err(too_large(opts.max_work));
             }
