@@ -192,9 +192,10 @@ fn drop_empty(table: &[Vec<usize>]) -> (Vec<Vec<usize>>, Vec<usize>, Vec<usize>)
     (t, drop_r, drop_c)
 }
 
-/// Pearson's chi-square test of independence.
+/// Pearson's chi-square test of independence (not `cox::ChiSquareTest`, the plain
+/// statistic/df/p triple of the Cox tests).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChiSquareTest {
+pub struct PearsonChiSquare {
     /// Test statistic `X²`.
     pub statistic: f64,
     /// Degrees of freedom `(r−1)(c−1)`.
@@ -234,7 +235,7 @@ fn validate_table(table: &[Vec<usize>]) -> Result<(), Error> {
 ///
 /// [`Error::NoData`] for an empty or ragged table, or fewer than two non-empty rows or
 /// columns.
-pub fn chisq_test(table: &[Vec<usize>], correct: bool) -> Result<ChiSquareTest, Error> {
+pub fn chisq_test(table: &[Vec<usize>], correct: bool) -> Result<PearsonChiSquare, Error> {
     validate_table(table)?;
     let (t, drop_r, drop_c) = drop_empty(table);
     let r = t.len();
@@ -270,7 +271,7 @@ pub fn chisq_test(table: &[Vec<usize>], correct: bool) -> Result<ChiSquareTest, 
         });
     }
     let df = (r - 1) * (c - 1);
-    Ok(ChiSquareTest {
+    Ok(PearsonChiSquare {
         statistic: stat,
         df,
         p: chisq_sf(stat, df as f64),
