@@ -37,8 +37,9 @@
 //!
 //! One sort and one sweep for the baseline (O(n log n + n p)), then O(m · T · p) per
 //! level for m cohort rows and T output times. By default T is the number of distinct
-//! event times, so for large cohorts pass a grid in [`AdjustedOptions::times`]
-//! (a figure needs a few hundred points).
+//! event times, capped at [`AdjustedOptions::max_event_times`] (1000; every k-th event
+//! time beyond that), so the cost stays linear in the cohort; or pass a grid in
+//! [`AdjustedOptions::times`] (a figure needs a few hundred points).
 //!
 //! # References
 //!
@@ -68,8 +69,13 @@ pub struct AdjustedOptions {
     pub conf_type: ConfType,
     /// Confidence level (default 0.95).
     pub conf_level: f64,
-    /// Times at which to evaluate the curves; `None` = the distinct event times.
+    /// Times at which to evaluate the curves; `None` = the distinct event times, thinned
+    /// to at most `max_event_times` of them.
     pub times: Option<Vec<f64>>,
+    /// With `times = None`: when there are more distinct event times than this, every
+    /// k-th one (and the last) is used, so that the cost stays linear in the cohort
+    /// (default 1000).
+    pub max_event_times: usize,
 }
 
 impl Default for AdjustedOptions {
@@ -78,6 +84,7 @@ impl Default for AdjustedOptions {
             conf_type: ConfType::Log,
             conf_level: 0.95,
             times: None,
+            max_event_times: 1000,
         }
     }
 }
@@ -319,13 +326,26 @@ pub fn standardized_survival(
             }
             t.clone()
         }
-        None => base
-            .time
-            .iter()
-            .zip(&base.n_event)
-            .filter(|(_, &d)| d > 0.0)
-            .map(|(&t, _)| t)
-            .collect(),
+        None => {
+            let all: Vec<f64> = base
+                .time
+                .iter()
+                .zip(&base.n_event)
+                .filter(|(_, &d)| d > 0.0)
+                .map(|(&t, _)| t)
+                .collect();
+            let cap = opts.max_event_times.max(2);
+            if all.len() <= cap {
+                all
+            } else {
+                let step = all.len().div_ceil(cap - 1);
+                let mut thin: Vec<f64> = all.iter().step_by(step).copied().collect();
+                if thin.last() != all.last() {
+                    thin.extend(all.last());
+                }
+                thin
+            }
+        }
     };
     let zrow: Vec<Vec<f64>> = (0..m)
         .map(|i| (0..p).map(|j| newdata[j * m + i] - means[j]).collect())

@@ -236,4 +236,11 @@ fn bad_input_is_an_error() {
     assert_eq!(c.surv[0], 1.0);
     assert_eq!(c.std_err[0], 0.0);
     assert!(c.surv[1] < 1.0);
+    // Thinned event times: every k-th and the last.
+    let thin = AdjustedOptions {
+        max_event_times: 3,
+        ..Default::default()
+    };
+    let c = standardized_survival(&data, &f, &x, 6, &thin).unwrap();
+    assert_eq!(c.time, vec![1.0, 4.0, 5.0]);
 }
