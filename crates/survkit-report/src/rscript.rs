@@ -476,10 +476,12 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         let rhs = if has_group { "group" } else { "1" };
         let _ = writeln!(
             s,
-            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
+            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {}{})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
             if times.is_empty() { "" } else { ", survival at times" },
             q(&conf_type),
             rn(conf_level),
+            // Case weights weight the curves as in survkit (survdiff takes none).
+            if weights.is_some() { ", weights = .weights" } else { "" },
             nv(&quantiles)
         );
         let rmean = survival["rmst_tau"]
