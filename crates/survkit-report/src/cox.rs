@@ -64,6 +64,20 @@ pub struct CoxOptions {
     /// Confidence level of the hazard-ratio intervals.
     #[serde(default = "default_conf")]
     pub conf_level: f64,
+    /// Newton–Raphson iteration limit (R's `iter.max`, default 20).
+    #[serde(default = "default_iter_max")]
+    pub iter_max: usize,
+    /// Convergence tolerance on the relative change of the log partial likelihood
+    /// (R's `eps`, default 1e-9).
+    #[serde(default = "default_eps")]
+    pub eps: f64,
+}
+
+fn default_iter_max() -> usize {
+    20
+}
+fn default_eps() -> f64 {
+    1e-9
 }
 
 impl Default for CoxOptions {
@@ -79,6 +93,8 @@ impl Default for CoxOptions {
             backward: None,
             interactions: Vec::new(),
             conf_level: 0.95,
+            iter_max: default_iter_max(),
+            eps: default_eps(),
         }
     }
 }
@@ -438,15 +454,51 @@ fn model_warnings(md: &ModelData, f: &CoxFit, context: &str) -> Vec<Warning> {
     }
     for c in &f.caveats {
         match c {
-            Caveat::NotConverged { iterations } => w.push(Warning::new(
-                "not-converged",
-                format!("The model did not converge in {iterations} iterations; its estimates are not reliable."),
-                ctx(),
-            )),
+            Caveat::NotConverged { iterations } => {
+                let infinite: Vec<String> = f
+                    .caveats
+                    .iter()
+                    .filter_map(|c| match c {
+                        Caveat::InfiniteCoefficient { column } => {
+                            Some(column_label(&md.design.columns[*column]))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let (them, grow) = if infinite.len() == 1 {
+                    ("coefficient", "keeps")
+                } else {
+                    ("coefficients", "keep")
+                };
+                let why = if infinite.is_empty() {
+                    "raise the iteration limit (cox iter_max, R's iter.max; CLI --iter-max) or \
+                     check the covariates for extreme values"
+                        .to_string()
+                } else {
+                    format!(
+                        "the {them} of {} {grow} growing (monotone likelihood: R says \
+                         \"coefficient may be infinite\" once the likelihood settles); more \
+                         iterations only make it larger. Use Firth's correction (Heinze & \
+                         Schemper 2002) or merge sparse categories",
+                        infinite.join(" and ")
+                    )
+                };
+                w.push(Warning::new(
+                    "not-converged",
+                    format!(
+                        "The model did not converge in {iterations} iterations; its estimates \
+                         are not reliable: {why}."
+                    ),
+                    ctx(),
+                ))
+            }
             Caveat::InfiniteCoefficient { column } => w.push(Warning::new(
                 "monotone-likelihood",
                 monotone_message(md, *column, f.coef[*column]),
-                Some(format!("{context}.term:{}", md.design.columns[*column].variable)),
+                Some(format!(
+                    "{context}.term:{}",
+                    md.design.columns[*column].variable
+                )),
             )),
             Caveat::ConstantColumn { column } => {
                 let c = &md.design.columns[*column];
@@ -499,6 +551,8 @@ fn fit_model(
     let copts = cox::CoxOptions {
         ties: opts.ties,
         robust,
+        max_iter: opts.iter_max,
+        eps: opts.eps,
         ..Default::default()
     };
     let f = cox::fit(&md.data(), &copts)?;
@@ -1428,6 +1482,86 @@ mod tests {
         )
         .unwrap();
         check_model("lung strata", s.cox.as_ref().unwrap(), &e["lung_strata"]);
+    }
+
+    /// Two coefficients running off to +∞ together: R's `coxph(Surv(t, s) ~ x + y)` runs
+    /// out of its 20 iterations, with `iter.max = 25` it converges and says "Loglik
+    /// converged before variable 1,2; coefficient may be infinite" (data and R code in
+    /// survkit-core's `tests/cox_monotone.rs`).
+    #[test]
+    fn multivariable_monotone_likelihood_is_named() {
+        let t = [
+            4.0, 9.0, 36.0, 3.0, 8.0, 8.0, 1.0, 3.0, 5.0, 2.0, 10.0, 11.0, 4.0, 5.0, 6.0, 6.0,
+            16.0, 8.0, 24.0, 14.0, 8.0, 35.0, 3.0, 2.0, 30.0, 6.0, 6.0, 11.0, 6.0, 9.0,
+        ];
+        let p = Prepared {
+            rows: (2..32).collect(),
+            time: t.to_vec(),
+            status: (0..30).map(|i| i >= 15 && i % 2 == 1).collect(),
+            covariates: vec![
+                numeric(
+                    "x",
+                    (0..30)
+                        .map(|i| Some(f64::from(u8::from(i >= 15))))
+                        .collect(),
+                ),
+                numeric(
+                    "y",
+                    (0..30)
+                        .map(|i| Some(f64::from(u8::from(i % 2 == 1))))
+                        .collect(),
+                ),
+            ],
+            ..Default::default()
+        };
+        let opts = CoxOptions {
+            covariates: vec!["x".into(), "y".into()],
+            univariable: vec!["x".into()],
+            ..Default::default()
+        };
+        let s = cox_section(&p, &opts).unwrap();
+        let nc = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "not-converged")
+            .expect("not converged in 20");
+        assert!(
+            nc.message.contains("coefficients of x and y keep growing")
+                && nc.message.contains("Firth"),
+            "{}",
+            nc.message
+        );
+        for term in ["cox.term:x", "cox.term:y"] {
+            assert!(
+                s.warnings
+                    .iter()
+                    .any(|w| w.code == "monotone-likelihood" && w.context.as_deref() == Some(term)),
+                "{term}: {:?}",
+                s.warnings
+            );
+        }
+        // iter.max = 25, as R: converged, both still named as infinite.
+        let s = cox_section(
+            &p,
+            &CoxOptions {
+                iter_max: 25,
+                ..opts.clone()
+            },
+        )
+        .unwrap();
+        assert!(!s.warnings.iter().any(|w| w.code == "not-converged"));
+        let m = s.cox.as_ref().unwrap();
+        assert!((m.terms[0].coef.unwrap() - 21.3253904967480).abs() < 1e-5);
+        assert!(
+            s.warnings
+                .iter()
+                .filter(|w| w.code == "monotone-likelihood"
+                    && w.context.as_deref() != Some("univariable:x"))
+                .count()
+                >= 2
+        );
+        let s = cox_section(&p, &CoxOptions { eps: 1e-6, ..opts }).unwrap();
+        assert!((s.cox.as_ref().unwrap().terms[0].coef.unwrap() - 14.3253903331266).abs() < 1e-5);
     }
 
     #[test]

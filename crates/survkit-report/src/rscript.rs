@@ -570,6 +570,13 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         if spec["cluster"].is_string() {
             extra.push_str(", cluster = .cluster");
         }
+        // Iteration limit and tolerance, when not R's defaults (20, 1e-9).
+        if let Some(k) = spec["cox"]["iter_max"].as_u64().filter(|&k| k != 20) {
+            extra.push_str(&format!(", iter.max = {k}"));
+        }
+        if let Some(e) = spec["cox"]["eps"].as_f64().filter(|&e| e != 1e-9) {
+            extra.push_str(&format!(", eps = {}", rn(e)));
+        }
         s.push_str(
             "cox_terms <- function(m, level) {\n  sm <- summary(m, conf.int = level)\n  ci <- sm$conf.int\n  data.frame(term = rownames(sm$coefficients), hr = unname(ci[, 1]),\n             lower = unname(ci[, 3]), upper = unname(ci[, 4]), p = unname(sm$coefficients[, ncol(sm$coefficients)]))\n}\nunivariable <- list()\nmultivariable <- NULL\n",
         );
