@@ -351,7 +351,8 @@ function endpointBlock(ep, i, names, dateNames) {
     const time = el('select', { id: fid('time-col', i) });
     fillSelect(time, names, ep.time, '(choose)');
     const unit = el('select', { id: fid('time-unit', i) });
-    fillSelect(unit, UNITS, ep.time_unit || 'days');
+    // "Not stated" is a choice: the times are used as given ("the file's units").
+    fillSelect(unit, UNITS, ep.time_unit || '', 'not stated (the file\'s units)');
     grid.append(el('label', {}, 'Time column', time), el('label', {}, 'Time unit in file', unit));
   } else {
     const start = el('select', { id: fid('start-date', i) });

@@ -161,7 +161,13 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         ));
     }
     s.push_str(&format!(
-        " Times are in {unit}{}. Analyses were performed with survkit {}.",
+        " Times are in {}{}. Analyses were performed with survkit {}.",
+        // No unit stated: the times are as given in the file.
+        if unit == "units" {
+            "the file's units"
+        } else {
+            unit.as_str()
+        },
         match unit.as_str() {
             "months" => " (1 month = 30.4375 days)",
             "years" => " (1 year = 365.25 days)",
