@@ -462,6 +462,11 @@ function renderRoles() {
     } else if (numeric) {
       row.append(el('span', { class: 'note', text: 'hazard ratio per unit' }));
     }
+    // Term × stratum interaction (R: x + x:strata(g) + strata(g)), only with strata.
+    if (spec.strata?.column) {
+      const on = (spec.cox?.strata_interactions || []).includes(v.label || c.name);
+      row.append(el('label', { class: 'check' }, el('input', { type: 'checkbox', id: `covstr-${k}`, checked: on }), ' effect differs by stratum'));
+    }
     return row;
   }).filter(Boolean));
 
@@ -565,6 +570,9 @@ function readRoles() {
   const names = (list) => list.map((c) => c.column).sort().join('\n');
   const same = names(spec.covariates) === names([...old.values()]);
   spec.cox = { ...(spec.cox || {}), ties: $('#ties').value, conf_level: conf, zph: $('#zph').checked };
+  spec.cox.strata_interactions = spec.strata
+    ? cols.filter((c, k) => byId(`cov-${k}`)?.checked && byId(`covstr-${k}`)?.checked).map((c) => old.get(c.name)?.label || c.name)
+    : [];
   if (!same) {
     spec.cox.covariates = [];
     spec.cox.univariable = [];

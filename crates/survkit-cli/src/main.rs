@@ -105,6 +105,10 @@ struct AnalyzeArgs {
     /// Cox tie method: efron (R) or breslow (SAS, Stata).
     #[arg(long)]
     ties: Option<String>,
+    /// Covariates whose effect may differ between strata (needs --strata), as R's
+    /// coxph(Surv(t, s) ~ x + x:strata(g) + strata(g)), e.g. --strata-interaction age.
+    #[arg(long, value_delimiter = ',')]
+    strata_interaction: Vec<String>,
     /// Cox Newton–Raphson iteration limit (R's iter.max, default 20).
     #[arg(long)]
     iter_max: Option<usize>,
@@ -234,6 +238,19 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     }
     if let Some(t) = &a.ties {
         spec.cox.ties = json_enum("tie method", t, "efron or breslow")?;
+    }
+    if !a.strata_interaction.is_empty() {
+        if spec.strata.is_none() {
+            return Err("--strata-interaction needs a strata column: add --strata COLUMN".into());
+        }
+        for v in &a.strata_interaction {
+            if !spec.cox.covariates.contains(v) {
+                return Err(format!(
+                    "--strata-interaction '{v}': '{v}' is not a covariate of the model; add it with --covariates"
+                ));
+            }
+        }
+        spec.cox.strata_interactions = a.strata_interaction.clone();
     }
     if let Some(k) = a.iter_max {
         if k == 0 {

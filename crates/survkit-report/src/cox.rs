@@ -61,6 +61,11 @@ pub struct CoxOptions {
     pub backward: Option<Backward>,
     /// Interactions between two covariates (their main effects are included).
     pub interactions: Vec<[String; 2]>,
+    /// Covariates of the multivariable model that interact with the strata, as R's
+    /// `coxph(Surv(t, s) ~ x + x:strata(g) + strata(g))`: the effect of each may differ
+    /// between strata (one extra coefficient per stratum after the first). Needs a
+    /// strata column.
+    pub strata_interactions: Vec<String>,
     /// Confidence level of the hazard-ratio intervals.
     #[serde(default = "default_conf")]
     pub conf_level: f64,
@@ -92,6 +97,7 @@ impl Default for CoxOptions {
             select_p: None,
             backward: None,
             interactions: Vec::new(),
+            strata_interactions: Vec::new(),
             conf_level: 0.95,
             iter_max: default_iter_max(),
             eps: default_eps(),
@@ -546,7 +552,23 @@ fn fit_model(
     opts: &CoxOptions,
     context: &str,
 ) -> Result<(ModelData, CoxFit, CoxModelReport), Error> {
-    let md = ModelData::new(p, vars, &opts.interactions_for(vars))?;
+    let mut md = ModelData::new(p, vars, &opts.interactions_for(vars))?;
+    let with_strata: Vec<String> = opts
+        .strata_interactions
+        .iter()
+        .filter(|v| vars.contains(v))
+        .cloned()
+        .collect();
+    if !with_strata.is_empty() {
+        let strata = p.strata.as_ref().ok_or_else(|| {
+            Error::InvalidOption(format!(
+                "an interaction of {} with the strata needs a strata column: choose one, or \
+                 remove the interaction",
+                with_strata.join(", ")
+            ))
+        })?;
+        design::add_strata_interactions(&mut md.design, strata, &with_strata)?;
+    }
     let robust = opts.robust || md.cluster.is_some();
     let copts = cox::CoxOptions {
         ties: opts.ties,
@@ -758,6 +780,7 @@ pub fn cox_section(p: &Prepared, opts: &CoxOptions) -> Result<CoxSection, Error>
         let one = CoxOptions {
             zph: false,
             interactions: Vec::new(),
+            strata_interactions: Vec::new(),
             ..opts.clone()
         };
         match fit_model(p, std::slice::from_ref(v), &one, &ctx) {
@@ -842,6 +865,7 @@ fn backward(
                 .interactions_for(&current)
                 .iter()
                 .any(|[a, b]| a == v || b == v)
+                || opts.strata_interactions.contains(v)
             {
                 continue;
             }
@@ -1455,6 +1479,88 @@ mod tests {
         check_model("lung interaction", im, &e["lung_interaction"]);
         assert_eq!(im.terms[2].variable, "age:sex");
         assert_eq!(im.terms[2].level.as_deref(), Some("age:Female"));
+    }
+
+    /// Term × stratum interactions, R 4.2.2 / survival 3.5-3 (rows with ph.ecog):
+    /// ```r
+    /// m <- coxph(Surv(time, status) ~ age + sex + age:strata(ph.ecog) + sex:strata(ph.ecog)
+    ///            + strata(ph.ecog), lung)
+    /// cbind(coef(m), sqrt(diag(vcov(m)))); m$loglik
+    /// ```
+    /// ph.ecog = 3 has a single patient: its two products are NA in R, left out here.
+    #[test]
+    fn strata_interactions_against_r() {
+        let mut p = lung();
+        let ecog = match &p.covariates[2].values {
+            CovariateValues::Numeric { values } => values.clone(),
+            _ => unreachable!(),
+        };
+        let keep: Vec<usize> = (0..p.time.len()).filter(|&i| ecog[i].is_some()).collect();
+        p = subset(&p, &keep);
+        p.strata = Some(Factor {
+            name: "ph.ecog".into(),
+            levels: vec!["0".into(), "1".into(), "2".into(), "3".into()],
+            codes: keep.iter().map(|&i| ecog[i].unwrap() as usize).collect(),
+        });
+        let opts = CoxOptions {
+            covariates: vec!["age".into(), "sex".into()],
+            univariable: vec!["age".into()],
+            strata_interactions: vec!["age".into(), "sex".into()],
+            ..Default::default()
+        };
+        let s = cox_section(&p, &opts).unwrap();
+        let m = s.cox.as_ref().unwrap();
+        let want = [
+            ("age", "", Some((0.0510346224829042, 0.0233222774404743))),
+            (
+                "sex",
+                "Female",
+                Some((-0.3901700773283119, 0.3999349974531212)),
+            ),
+            (
+                "age:strata(ph.ecog)",
+                "ph.ecog=1",
+                Some((-0.05064779722996188, 0.0262270735471078)),
+            ),
+            (
+                "age:strata(ph.ecog)",
+                "ph.ecog=2",
+                Some((-0.04867216594370451, 0.0313930420604209)),
+            ),
+            ("age:strata(ph.ecog)", "ph.ecog=3", None),
+            (
+                "sex:strata(ph.ecog)",
+                "Female:ph.ecog=1",
+                Some((-0.24226582415004902, 0.4656409085512018)),
+            ),
+            (
+                "sex:strata(ph.ecog)",
+                "Female:ph.ecog=2",
+                Some((0.00945312219243409, 0.5331251933175899)),
+            ),
+            ("sex:strata(ph.ecog)", "Female:ph.ecog=3", None),
+        ];
+        assert_eq!(m.terms.len(), want.len());
+        for (t, (var, level, num)) in m.terms.iter().zip(want) {
+            assert_eq!(t.variable, var);
+            if !level.is_empty() {
+                assert_eq!(t.level.as_deref(), Some(level));
+            }
+            match num {
+                Some((coef, se)) => {
+                    close(&format!("{var} {level} coef"), t.coef.unwrap(), coef);
+                    close(&format!("{var} {level} se"), t.se.unwrap(), se);
+                }
+                None => assert!(t.coef.is_none(), "{var} {level}: {:?}", t.coef),
+            }
+        }
+        close("loglik", m.loglik[1], -558.571927242744);
+        // The univariable screen has no strata interaction.
+        assert_eq!(s.univariable[0].terms.len(), 1);
+        // Without strata: a clear error.
+        p.strata = None;
+        let e = cox_section(&p, &opts).unwrap_err().to_string();
+        assert!(e.contains("needs a strata column"), "{e}");
     }
 
     #[test]

@@ -598,7 +598,15 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         }
         let multi = strs(&ep["cox"]["variables"]);
         if !multi.is_empty() {
-            let rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+            let mut rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+            // Term × stratum interactions: x + x:strata(g) + strata(g).
+            if has_strata {
+                for v in strs(&spec["cox"]["strata_interactions"]) {
+                    if multi.contains(&v) {
+                        rhs.push(format!("{}:strata(strata_var)", bq(&v)));
+                    }
+                }
+            }
             let _ = writeln!(
                 s,
                 "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(summary(m, conf.int = {}))\nmultivariable <- cox_terms(m, {})",

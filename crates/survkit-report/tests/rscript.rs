@@ -306,3 +306,29 @@ fn no_unit_is_not_a_warning_and_the_methods_say_the_files_units() {
         .unwrap()
         .contains("Times are in the file's units."));
 }
+
+#[test]
+fn r_script_strata_interaction_against_r() {
+    // coxph(Surv(time, status) ~ age + sex + age:strata(ph.ecog) + strata(ph.ecog)).
+    let spec = r#"{
+      "endpoints": [{"time": "time", "event": "status", "event_values": ["2"], "time_unit": "days"}],
+      "strata": {"column": "ph.ecog"},
+      "covariates": [{"column": "age"}, {"column": "sex", "categorical": true}],
+      "cox": {"covariates": ["age", "sex"], "univariable": ["age"], "strata_interactions": ["age"]}
+    }"#;
+    let Some((report, r, script)) = both("lung.csv", spec) else {
+        return;
+    };
+    assert!(
+        script.contains("`age`:strata(strata_var)") || script.contains("age:strata(strata_var)"),
+        "{script}"
+    );
+    let terms = report["endpoints"][0]["cox"]["terms"].as_array().unwrap();
+    let rterms = r["endpoints"][0]["multivariable"].as_array().unwrap();
+    assert_eq!(terms.len(), 5, "age, sex, age × ph.ecog 1, 2, 3");
+    assert_eq!(terms.len(), rterms.len(), "{rterms:?}");
+    for (t, rt) in terms.iter().zip(rterms) {
+        let what = format!("HR {}", rt["term"]);
+        close(f(&t["hazard_ratio"]), f(&rt["hr"]), 1e-6, &what);
+    }
+}
