@@ -146,6 +146,18 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         .group
         .as_ref()
         .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()));
+    if let Some(w) = spec.weights.as_deref().filter(|w| !w.trim().is_empty()) {
+        let robust = ep.survival.km.iter().any(|k| k.fit.robust_variance);
+        s.push_str(&format!(
+            " Case weights ('{w}') were applied to the Kaplan–Meier and Nelson–Aalen estimates{} and to the Cox models; {}. Tests comparing curves, follow-up and hazard ratios without a Cox model are unweighted (R's survdiff takes no weights).",
+            if robust {
+                ", whose standard errors are then the robust (infinitesimal jackknife) ones, as R's survfit does for non-integer weights"
+            } else {
+                ""
+            },
+            "medians, survival at chosen times and restricted means follow from the weighted curves"
+        ));
+    }
     let tests = v.get("tests").and_then(Value::as_array);
     if group_name.is_some() && tests.is_some_and(|t| !t.is_empty()) {
         s.push_str(" Survival curves were compared with the log-rank test.");

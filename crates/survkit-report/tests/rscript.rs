@@ -287,6 +287,11 @@ fn r_script_weighted_curves_against_r() {
         .filter_map(|w| w["code"].as_str())
         .collect();
     assert!(codes.contains(&"unweighted-with-weights"), "{codes:?}");
+    let methods = ep["methods"].as_str().unwrap();
+    assert!(
+        methods.contains("Case weights ('bili')") && methods.contains("infinitesimal jackknife"),
+        "{methods}"
+    );
 }
 
 #[test]
