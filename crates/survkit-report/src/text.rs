@@ -89,7 +89,8 @@ fn conf_words(conf_type: &str) -> &'static str {
 /// The conventions in one sentence, printed under the results.
 pub fn conventions(c: &Conventions) -> String {
     format!(
-        "Conventions: Kaplan–Meier with Greenwood variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        "Conventions: Kaplan–Meier with {} variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        c.km_variance,
         format_num(Some(100.0 * c.conf_level)),
         conf_words(&c.km_conf_type),
         if c.cox_ties == "breslow" { "Breslow" } else { "Efron" },
