@@ -480,8 +480,17 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             if times.is_empty() { "" } else { ", survival at times" },
             q(&conf_type),
             rn(conf_level),
-            // Case weights weight the curves as in survkit (survdiff takes none).
-            if weights.is_some() { ", weights = .weights" } else { "" },
+            // Case weights weight the curves as in survkit (survdiff takes none); a
+            // variance chosen explicitly is passed on (default: survfit's own rule).
+            format!(
+                "{}{}",
+                if weights.is_some() { ", weights = .weights" } else { "" },
+                match survival["variance"].as_str() {
+                    Some("greenwood") => ", robust = FALSE",
+                    Some("robust") => ", robust = TRUE",
+                    _ => "",
+                }
+            ),
             nv(&quantiles)
         );
         let rmean = survival["rmst_tau"]

@@ -337,3 +337,40 @@ fn r_script_strata_interaction_against_r() {
         close(f(&t["hazard_ratio"]), f(&rt["hr"]), 1e-6, &what);
     }
 }
+
+#[test]
+fn r_script_weighted_greenwood_against_r() {
+    // The variance chosen explicitly reaches survfit (robust = FALSE).
+    let spec = r#"{
+      "endpoints": [{"time": "time", "event": "status", "event_values": ["2"], "time_unit": "days"}],
+      "weights": "bili",
+      "survival": {"times": [1000, 3000], "variance": "greenwood", "conf_type": "log-log"}
+    }"#;
+    let Some((report, r, script)) = both("pbc.csv", spec) else {
+        return;
+    };
+    assert!(
+        script.contains("weights = .weights, robust = FALSE"),
+        "{script}"
+    );
+    let c = &report["endpoints"][0]["km"][0];
+    assert!(c["robust_variance"].is_null(), "Greenwood: flag absent");
+    let m = &r["endpoints"][0]["medians"][0];
+    close(
+        f(&c["median"]["lower"]),
+        f(&m["lower"]),
+        1e-8,
+        "median lower",
+    );
+    close(
+        f(&c["median"]["upper"]),
+        f(&m["upper"]),
+        1e-8,
+        "median upper",
+    );
+    let at = r["endpoints"][0]["at_times"].as_array().unwrap();
+    for (o, a) in c["at_times"].as_array().unwrap().iter().zip(at) {
+        close(f(&o["lower"]), f(&a["lower"]), 1e-8, "lower");
+        close(f(&o["upper"]), f(&a["upper"]), 1e-8, "upper");
+    }
+}
