@@ -476,21 +476,18 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         let rhs = if has_group { "group" } else { "1" };
         let _ = writeln!(
             s,
-            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {}{})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
+            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {}{}{})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
             if times.is_empty() { "" } else { ", survival at times" },
             q(&conf_type),
             rn(conf_level),
             // Case weights weight the curves as in survkit (survdiff takes none); a
             // variance chosen explicitly is passed on (default: survfit's own rule).
-            format!(
-                "{}{}",
-                if weights.is_some() { ", weights = .weights" } else { "" },
-                match survival["variance"].as_str() {
-                    Some("greenwood") => ", robust = FALSE",
-                    Some("robust") => ", robust = TRUE",
-                    _ => "",
-                }
-            ),
+            if weights.is_some() { ", weights = .weights" } else { "" },
+            match survival["variance"].as_str() {
+                Some("greenwood") => ", robust = FALSE",
+                Some("robust") => ", robust = TRUE",
+                _ => "",
+            },
             nv(&quantiles)
         );
         let rmean = survival["rmst_tau"]
