@@ -105,6 +105,22 @@ struct AnalyzeArgs {
     /// Cox tie method: efron (R) or breslow (SAS, Stata).
     #[arg(long)]
     ties: Option<String>,
+    /// Covariates whose effect may differ between strata (needs --strata), as R's
+    /// coxph(Surv(t, s) ~ x + x:strata(g) + strata(g)), e.g. --strata-interaction age.
+    #[arg(long, value_delimiter = ',')]
+    strata_interaction: Vec<String>,
+    /// Cox Newton–Raphson iteration limit (R's iter.max, default 20).
+    #[arg(long)]
+    iter_max: Option<usize>,
+    /// Cox convergence tolerance on the log-likelihood (R's eps, default 1e-9).
+    #[arg(long)]
+    eps: Option<f64>,
+    /// Column of case weights (weighted Kaplan–Meier curves and Cox models).
+    #[arg(long)]
+    weights: Option<String>,
+    /// Survival asked for after the last observed time: carry (R) or not-estimable (SAS).
+    #[arg(long)]
+    beyond_follow_up: Option<String>,
     /// Reference level of a categorical covariate or the group: var=level (repeatable).
     #[arg(long)]
     reference: Vec<String>,
@@ -222,6 +238,40 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     }
     if let Some(t) = &a.ties {
         spec.cox.ties = json_enum("tie method", t, "efron or breslow")?;
+    }
+    if !a.strata_interaction.is_empty() {
+        if spec.strata.is_none() {
+            return Err("--strata-interaction needs a strata column: add --strata COLUMN".into());
+        }
+        for v in &a.strata_interaction {
+            if !spec.cox.covariates.contains(v) {
+                return Err(format!(
+                    "--strata-interaction '{v}': '{v}' is not a covariate of the model; add it with --covariates"
+                ));
+            }
+        }
+        spec.cox.strata_interactions = a.strata_interaction.clone();
+    }
+    if let Some(k) = a.iter_max {
+        if k == 0 {
+            return Err("--iter-max must be at least 1 (R's default is 20)".into());
+        }
+        spec.cox.iter_max = k;
+    }
+    if let Some(e) = a.eps {
+        if !(e > 0.0 && e < 1.0) {
+            return Err(format!(
+                "--eps must be between 0 and 1 (R's default is 1e-9), found {e}"
+            ));
+        }
+        spec.cox.eps = e;
+    }
+    if let Some(w) = &a.weights {
+        spec.weights = Some(w.clone());
+    }
+    if let Some(b) = &a.beyond_follow_up {
+        spec.survival.km.beyond_follow_up =
+            json_enum("convention after follow-up", b, "carry or not-estimable")?;
     }
     Ok(spec)
 }

@@ -476,10 +476,18 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         let rhs = if has_group { "group" } else { "1" };
         let _ = writeln!(
             s,
-            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
+            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {}{}{})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
             if times.is_empty() { "" } else { ", survival at times" },
             q(&conf_type),
             rn(conf_level),
+            // Case weights weight the curves as in survkit (survdiff takes none); a
+            // variance chosen explicitly is passed on (default: survfit's own rule).
+            if weights.is_some() { ", weights = .weights" } else { "" },
+            match survival["variance"].as_str() {
+                Some("greenwood") => ", robust = FALSE",
+                Some("robust") => ", robust = TRUE",
+                _ => "",
+            },
             nv(&quantiles)
         );
         let rmean = survival["rmst_tau"]
@@ -568,6 +576,13 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         if spec["cluster"].is_string() {
             extra.push_str(", cluster = .cluster");
         }
+        // Iteration limit and tolerance, when not R's defaults (20, 1e-9).
+        if let Some(k) = spec["cox"]["iter_max"].as_u64().filter(|&k| k != 20) {
+            extra.push_str(&format!(", iter.max = {k}"));
+        }
+        if let Some(e) = spec["cox"]["eps"].as_f64().filter(|&e| e != 1e-9) {
+            extra.push_str(&format!(", eps = {}", rn(e)));
+        }
         s.push_str(
             "cox_terms <- function(m, level) {\n  sm <- summary(m, conf.int = level)\n  ci <- sm$conf.int\n  data.frame(term = rownames(sm$coefficients), hr = unname(ci[, 1]),\n             lower = unname(ci[, 3]), upper = unname(ci[, 4]), p = unname(sm$coefficients[, ncol(sm$coefficients)]))\n}\nunivariable <- list()\nmultivariable <- NULL\n",
         );
@@ -589,7 +604,15 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         }
         let multi = strs(&ep["cox"]["variables"]);
         if !multi.is_empty() {
-            let rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+            let mut rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+            // Term × stratum interactions: x + x:strata(g) + strata(g).
+            if has_strata {
+                for v in strs(&spec["cox"]["strata_interactions"]) {
+                    if multi.contains(&v) {
+                        rhs.push(format!("{}:strata(strata_var)", bq(&v)));
+                    }
+                }
+            }
             let _ = writeln!(
                 s,
                 "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(summary(m, conf.int = {}))\nmultivariable <- cox_terms(m, {})",

@@ -82,13 +82,21 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
 
         // Survival at chosen times.
         let mut rows = Vec::new();
+        let mut beyond = false;
         for c in &curves {
             for t in c["at_times"].as_array().into_iter().flatten() {
+                // After the last observed time: marked, the note says which convention.
+                let mark = if t["beyond_follow_up"].as_bool().unwrap_or(false) {
+                    beyond = true;
+                    " *"
+                } else {
+                    ""
+                };
                 rows.push(vec![
                     curve_label(c, group_name.as_deref()),
                     format_num(get_f(t, "time")),
                     format_num(get_f(t, "n_risk")),
-                    format_pct(get_f(t, "surv")),
+                    format!("{}{mark}", format_pct(get_f(t, "surv"))),
                     format!(
                         "{}–{}",
                         format_pct(get_f(t, "lower")),
@@ -109,7 +117,12 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
                     ci.clone(),
                 ],
                 rows,
-                note: None,
+                note: beyond.then(|| {
+                    "* After the last observed time (follow-up has ended): the last estimate \
+                     carried forward (R), or not estimable (SAS convention), as the methods \
+                     state; 0% where the curve had already reached 0."
+                        .to_string()
+                }),
             });
         }
 

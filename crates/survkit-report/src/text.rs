@@ -89,7 +89,8 @@ fn conf_words(conf_type: &str) -> &'static str {
 /// The conventions in one sentence, printed under the results.
 pub fn conventions(c: &Conventions) -> String {
     format!(
-        "Conventions: Kaplan–Meier with Greenwood variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        "Conventions: Kaplan–Meier with {} variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        c.km_variance,
         format_num(Some(100.0 * c.conf_level)),
         conf_words(&c.km_conf_type),
         if c.cox_ties == "breslow" { "Breslow" } else { "Efron" },
@@ -146,6 +147,18 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         .group
         .as_ref()
         .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()));
+    if let Some(w) = spec.weights.as_deref().filter(|w| !w.trim().is_empty()) {
+        let robust = ep.survival.km.iter().any(|k| k.fit.robust_variance);
+        s.push_str(&format!(
+            " Case weights ('{w}') were applied to the Kaplan–Meier and Nelson–Aalen estimates{} and to the Cox models; {}. Tests comparing curves, follow-up and hazard ratios without a Cox model are unweighted (R's survdiff takes no weights).",
+            if robust {
+                ", whose standard errors are then the robust (infinitesimal jackknife) ones, as R's survfit does for non-integer weights"
+            } else {
+                ""
+            },
+            "medians, survival at chosen times and restricted means follow from the weighted curves"
+        ));
+    }
     let tests = v.get("tests").and_then(Value::as_array);
     if group_name.is_some() && tests.is_some_and(|t| !t.is_empty()) {
         s.push_str(" Survival curves were compared with the log-rank test.");
@@ -161,7 +174,13 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         ));
     }
     s.push_str(&format!(
-        " Times are in {unit}{}. Analyses were performed with survkit {}.",
+        " Times are in {}{}. Analyses were performed with survkit {}.",
+        // No unit stated: the times are as given in the file.
+        if unit == "units" {
+            "the file's units"
+        } else {
+            unit.as_str()
+        },
         match unit.as_str() {
             "months" => " (1 month = 30.4375 days)",
             "years" => " (1 year = 365.25 days)",
