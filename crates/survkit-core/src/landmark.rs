@@ -38,7 +38,7 @@
 //! - Greenwood M (1926). The natural duration of cancer. *Reports on Public Health and
 //!   Medical Subjects* 33.
 
-use crate::km::{conf_limits, risk_table, validate_input, z_for_level, AtTime, ConfType};
+use crate::km::{conf_limits, risk_table_weighted, validate_input, z_for_level, AtTime, ConfType};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
@@ -198,7 +198,7 @@ pub fn conditional_survival(
             )));
         }
     }
-    let table = risk_table(time, status, None);
+    let table = risk_table_weighted(time, status, None, None);
     let first = table.time.partition_point(|&t| t <= landmark);
     let n_beyond = time.iter().filter(|&&t| t > landmark).count();
     if n_beyond == 0 {
@@ -253,12 +253,16 @@ pub fn conditional_survival(
             let first_ge = out.time.partition_point(|&x| x < t);
             let n_risk = out.n_risk.get(first_ge).copied().unwrap_or(0.0);
             if out.time.last().is_none_or(|&last| t > last) {
+                // Past the last observed time: not estimated here (flagged); the
+                // carry-forward rule of km::BeyondFollowUp is not applied to
+                // conditional survival yet.
                 return AtTime {
                     time: t,
                     n_risk,
                     surv: None,
                     lower: None,
                     upper: None,
+                    beyond_follow_up: true,
                 };
             }
             let (surv, (lower, upper)) = if after == 0 {
@@ -273,6 +277,7 @@ pub fn conditional_survival(
                 surv: Some(surv),
                 lower,
                 upper,
+                beyond_follow_up: false,
             }
         })
         .collect();
