@@ -17,10 +17,17 @@
 #                          only that copy; .ci/run points it at an empty directory so that
 #                          CI always runs the fresh-machine path
 #   CHROMIUM               the Chromium binary the browser tests drive (default /usr/bin/chromium)
+#   FIREFOX                Firefox ESR (default /usr/bin/firefox-esr)
+#   WEBKIT_DRIVER          WebKitWebDriver (default: on PATH)
+#   MINIBROWSER            WebKitGTK's MiniBrowser (default /usr/lib/<triplet>/webkit2gtk-4.1/MiniBrowser)
+#   SURVKIT_ENGINES        the browser engines npm test runs (default chromium,firefox,webkit)
 
 WASM_TARGET=wasm32-unknown-unknown
 DEB_PREFIX=${SURVKIT_DEBIAN_PREFIX:-/usr}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+FIREFOX=${FIREFOX:-/usr/bin/firefox-esr}
+WEBKIT_DRIVER=${WEBKIT_DRIVER:-WebKitWebDriver}
+SURVKIT_ENGINES=${SURVKIT_ENGINES:-chromium,firefox,webkit}
 # R packages the tests run (reference numbers, the "Reproduce in R" script).
 R_PACKAGES="survival jsonlite cmprsk"
 R_DEBS="r-base-core r-cran-survival r-cran-jsonlite r-cran-cmprsk"
@@ -265,6 +272,59 @@ ensure_chromium() {
   }
 }
 
+# Firefox ESR, driven by puppeteer-core over WebDriver BiDi (tests/browser/engines/firefox.mjs).
+ensure_firefox() {
+  [ -x "$FIREFOX" ] && return 0
+  apt_install "Firefox ESR, for the browser tests in Firefox's engine" firefox-esr || return 1
+  [ -x "$FIREFOX" ] || {
+    setup_error "firefox-esr was installed but $FIREFOX does not exist." "Set FIREFOX to Firefox's path."
+    return 1
+  }
+}
+
+have_minibrowser() {
+  if [ -n "${MINIBROWSER:-}" ]; then
+    [ -x "$MINIBROWSER" ]
+  else
+    compgen -G "/usr/lib/*/webkit2gtk-4.1/MiniBrowser" >/dev/null
+  fi
+}
+
+have_webkit() {
+  command -v "$WEBKIT_DRIVER" >/dev/null 2>&1 && have_minibrowser &&
+    { [ -n "${SURVKIT_WEBKIT_DISPLAY:-}" ] || command -v Xvfb >/dev/null 2>&1; }
+}
+
+# WebKitGTK (Safari's engine): WebKitWebDriver driving MiniBrowser on a private Xvfb
+# display, through selenium-webdriver (tests/browser/engines/webkit.mjs).
+ensure_webkit() {
+  have_webkit && return 0
+  apt_install "WebKitGTK's WebKitWebDriver and Xvfb, for the browser tests in Safari's engine" \
+    webkit2gtk-driver xvfb || return 1
+  have_webkit || {
+    setup_error "webkit2gtk-driver and xvfb were installed but $WEBKIT_DRIVER, MiniBrowser or Xvfb is still missing." \
+      "Check: command -v $WEBKIT_DRIVER Xvfb; ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser"
+    return 1
+  }
+}
+
+# The browsers of the engines in SURVKIT_ENGINES.
+ensure_browsers() {
+  local engine engines
+  IFS=, read -r -a engines <<<"$SURVKIT_ENGINES"
+  for engine in "${engines[@]}"; do
+    case $engine in
+      chromium) ensure_chromium ;;
+      firefox) ensure_firefox ;;
+      webkit) ensure_webkit ;;
+      *)
+        setup_error "unknown browser engine '$engine' in SURVKIT_ENGINES." "Engines: chromium, firefox, webkit"
+        return 1
+        ;;
+    esac
+  done
+}
+
 # ---- R, for reference numbers ----------------------------------------------------------
 
 have_r_packages() {
@@ -313,15 +373,18 @@ setup_main() {
   [ $# -gt 0 ] || set -- all
   for what in "$@"; do
     case $what in
-      all) setup_main lint wasm wasm-bindgen node chromium r ;;
+      all) setup_main lint wasm wasm-bindgen node browsers r ;;
+      browsers) ensure_browsers ;;
       lint) ensure_lint_tools ;;
       wasm) setup_wasm_toolchain ;;
       wasm-bindgen) ensure_wasm_bindgen_cli ;;
       node) ensure_node_modules ;;
       chromium) ensure_chromium ;;
+      firefox) ensure_firefox ;;
+      webkit) ensure_webkit ;;
       r) ensure_r ;;
       *)
-        setup_error "unknown set-up step '$what'." "Steps: all lint wasm wasm-bindgen node chromium r"
+        setup_error "unknown set-up step '$what'." "Steps: all lint wasm wasm-bindgen node browsers chromium firefox webkit r"
         return 1
         ;;
     esac

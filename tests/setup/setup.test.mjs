@@ -75,6 +75,10 @@ case "$1" in
   cargo-web) mkdir -p ${deb}/bin; printf '#!/bin/bash\\n' > ${deb}/bin/cargo; chmod +x ${deb}/bin/cargo ;;
   rust-web-src) mkdir -p ${deb}/lib/rustlib/src/rust/library ;;
   lld-22) printf '#!/bin/bash\\n' > ${bin}/rust-lld; chmod +x ${bin}/rust-lld ;;
+  firefox-esr) mkdir -p ${dir}/firefox; printf '#!/bin/bash\\n' > ${dir}/firefox/firefox-esr; chmod +x ${dir}/firefox/firefox-esr ;;
+  webkit2gtk-driver) printf '#!/bin/bash\\n' > ${bin}/WebKitWebDriver; chmod +x ${bin}/WebKitWebDriver
+    mkdir -p ${dir}/webkit; printf '#!/bin/bash\\n' > ${dir}/webkit/MiniBrowser; chmod +x ${dir}/webkit/MiniBrowser ;;
+  xvfb) printf '#!/bin/bash\\n' > ${bin}/Xvfb; chmod +x ${bin}/Xvfb ;;
   chromium) mkdir -p ${dir}/chromium; printf '#!/bin/bash\\n' > ${dir}/chromium/chromium; chmod +x ${dir}/chromium/chromium ;;
   r-base-core) printf '#!/bin/bash\\nexit 0\\n' > ${bin}/Rscript; chmod +x ${bin}/Rscript ;;
 esac`);
@@ -117,6 +121,8 @@ touch node_modules/.package-lock.json`);
   }
   if (missing !== 'wasm-bindgen') bindgenStub(bindgenBin);
   if (missing !== 'chromium') spawnSync(join(dir, 'provide'), ['chromium']);
+  if (missing !== 'firefox') spawnSync(join(dir, 'provide'), ['firefox-esr']);
+  if (missing !== 'webkit') for (const p of ['webkit2gtk-driver', 'xvfb']) spawnSync(join(dir, 'provide'), [p]);
   if (missing !== 'r') spawnSync(join(dir, 'provide'), ['r-base-core']);
 
   const env = {
@@ -124,6 +130,9 @@ touch node_modules/.package-lock.json`);
     HOME: home,
     SURVKIT_DEBIAN_PREFIX: deb,
     CHROMIUM: join(dir, 'chromium', 'chromium'),
+    FIREFOX: join(dir, 'firefox', 'firefox-esr'),
+    MINIBROWSER: join(dir, 'webkit', 'MiniBrowser'),
+    SURVKIT_ENGINES: 'chromium,firefox,webkit',
   };
   if (bindgenRoot) env.WASM_BINDGEN_ROOT = wbroot;
   return {
@@ -141,7 +150,8 @@ touch node_modules/.package-lock.json`);
 }
 
 // For each missing piece: the install call the set-up must make, and what its error
-// must name when that install fails.
+// must name when that install fails. (Each sandbox also lacks nothing else, so the
+// calls are exactly these: nothing else is installed.)
 const CASES = {
   'wasm-bindgen': {
     calls: (sb) => [`cargo install wasm-bindgen-cli --version ${WANT} --root ${sb.wbroot}`],
@@ -158,6 +168,14 @@ const CASES = {
   chromium: {
     calls: () => ['apt-get update -qq', 'apt-get install -y -qq chromium'],
     names: ['Chromium', 'apt-get install -y chromium'],
+  },
+  firefox: {
+    calls: () => ['apt-get update -qq', 'apt-get install -y -qq firefox-esr'],
+    names: ['Firefox ESR', 'apt-get install -y firefox-esr'],
+  },
+  webkit: {
+    calls: () => ['apt-get update -qq', 'apt-get install -y -qq webkit2gtk-driver xvfb'],
+    names: ['WebKitWebDriver', 'apt-get install -y webkit2gtk-driver xvfb'],
   },
   r: {
     calls: () => ['apt-get update -qq', `apt-get install -y -qq ${R_DEBS}`],
@@ -199,7 +217,7 @@ for (const [missing, want] of Object.entries(CASES)) {
 }
 
 test('not root: a missing Debian package is not installed, and the error gives the commands to run', () => {
-  for (const missing of ['wasm-std', 'chromium', 'r']) {
+  for (const missing of ['wasm-std', 'chromium', 'firefox', 'webkit', 'r']) {
     const sb = sandbox({ missing, root: false });
     try {
       const r = sb.run(['scripts/setup.sh', 'all']);
