@@ -157,9 +157,8 @@ pub fn gray_test(data: &CompetingData, opts: &GrayOptions) -> Result<GrayTest, E
             while end < rows.len() && rows[end].0 == rows[start].0 {
                 end += 1;
             }
-            let stratum_rows = &rows[start..end];
-            let ctot = sweep(stratum_rows, g, k, opts.rho, None, &mut z, &mut v);
-            sweep(stratum_rows, g, k, opts.rho, Some(&ctot), &mut z, &mut v);
+            let grid = grid(&rows[start..end], g, k);
+            stratum_score_variance(&grid, g, opts.rho, &mut z, &mut v);
             start = end;
         }
         causes.push(test_of(k, z, v, g));
@@ -202,147 +201,155 @@ fn test_of(cause: u32, z: Vec<f64>, v: Vec<f64>, g: usize) -> GrayCause {
     }
 }
 
-/// One forward sweep over a stratum's rows (sorted by time). Without `ctot` it adds
-/// the scores to `z` and returns the totals of `c` (g×g, row-major `c[gr·g + r]`); with
-/// `ctot` it adds the variance to `v`.
-fn sweep(
-    rows: &[(usize, f64, usize, u32)],
-    g: usize,
-    k: u32,
-    rho: f64,
-    ctot: Option<&[f64]>,
-    z: &mut [f64],
-    v: &mut [f64],
-) -> Vec<f64> {
-    let mut y = vec![0.0_f64; g];
+/// Per-distinct-time counts of one stratum: at risk, cause-k events and other-cause
+/// events of every group (row-major, `g` entries per time).
+struct Grid {
+    y: Vec<f64>,
+    d1: Vec<f64>,
+    d2: Vec<f64>,
+    m: usize,
+}
+
+fn grid(rows: &[(usize, f64, usize, u32)], g: usize, k: u32) -> Grid {
+    let mut at_risk = vec![0.0_f64; g];
     for r in rows {
-        y[r.2] += 1.0;
+        at_risk[r.2] += 1.0;
     }
-    let mut s = vec![1.0_f64; g];
-    let mut f = vec![0.0_f64; g];
-    let mut f2 = vec![0.0_f64; g];
-    let (mut s0, mut f0) = (1.0_f64, 0.0_f64);
-    let mut c = vec![0.0_f64; g * g];
-    let mut d1 = vec![0.0_f64; g];
-    let mut d2 = vec![0.0_f64; g];
-    let mut n_out = vec![0.0_f64; g];
-    let mut rr = vec![0.0_f64; g];
-    let mut a = vec![0.0_f64; g];
-    let mut b = vec![0.0_f64; g];
+    let (mut y, mut d1, mut d2) = (Vec::new(), Vec::new(), Vec::new());
     let mut start = 0;
+    let mut m = 0;
     while start < rows.len() {
         let t = rows[start].1;
+        let base = y.len();
+        y.extend_from_slice(&at_risk);
+        d1.resize(base + g, 0.0);
+        d2.resize(base + g, 0.0);
         let mut end = start;
-        d1.iter_mut().for_each(|x| *x = 0.0);
-        d2.iter_mut().for_each(|x| *x = 0.0);
-        n_out.iter_mut().for_each(|x| *x = 0.0);
         while end < rows.len() && rows[end].1 == t {
             let (_, _, gr, cause) = rows[end];
             if cause == k {
-                d1[gr] += 1.0;
+                d1[base + gr] += 1.0;
             } else if cause != 0 {
-                d2[gr] += 1.0;
+                d2[base + gr] += 1.0;
             }
-            n_out[gr] += 1.0;
+            at_risk[gr] -= 1.0;
             end += 1;
         }
-        let d1_all: f64 = d1.iter().sum();
-        let d2_all: f64 = d2.iter().sum();
-        for r in 0..g {
-            rr[r] = if y[r] > 0.0 && s[r] > 0.0 {
-                y[r] * (1.0 - f[r]) / s[r]
-            } else {
-                0.0
-            };
-        }
-        let r_all: f64 = rr.iter().sum();
-        let weight = if rho == 0.0 {
-            1.0
-        } else {
-            (1.0 - f0).powf(rho)
-        };
-        if d1_all > 0.0 && r_all > 0.0 {
-            for r in 0..g {
-                if y[r] > 0.0 && s[r] > 0.0 {
-                    let base = weight * (y[r] / s[r]) * d1_all / r_all;
-                    for gg in 0..g {
-                        let delta = if gg == r { 1.0 } else { 0.0 };
-                        c[gg * g + r] += base * (delta - rr[gg] / r_all);
-                    }
-                }
-            }
-        }
-        // Group estimates after t (F_r(u), F'_r(u) at u = t enter the variance).
-        let mut s_new = s.clone();
-        for r in 0..g {
-            if y[r] > 0.0 {
-                let dr = d1[r] + d2[r];
-                f[r] += s[r] * d1[r] / y[r];
-                f2[r] += s[r] * d2[r] / y[r];
-                s_new[r] = s[r] * (1.0 - dr / y[r]);
-            }
-        }
-        match ctot {
-            None => {
-                if d1_all > 0.0 && r_all > 0.0 {
-                    for gg in 0..g {
-                        z[gg] += weight * (d1[gg] - rr[gg] * d1_all / r_all);
-                    }
-                }
-            }
-            Some(ctot) => {
-                if d1_all + d2_all > 0.0 {
-                    for r in 0..g {
-                        if y[r] == 0.0 {
-                            continue;
-                        }
-                        for gg in 0..g {
-                            let dgr = ctot[gg * g + r] - c[gg * g + r];
-                            let delta = if gg == r { 1.0 } else { 0.0 };
-                            let lead = if r_all > 0.0 {
-                                weight * (delta - rr[gg] / r_all)
-                            } else {
-                                0.0
-                            };
-                            a[gg] = lead - dgr * f2[r] / y[r];
-                            b[gg] = -dgr * (1.0 - f[r]) / y[r];
-                        }
-                        // Cause-k martingale variance under the null (pooled hazard,
-                        // tie-corrected): R_r·d·(n − d)/(R·(n − 1)). With observed counts
-                        // d_r instead, the statistic is off by up to ×2.7 on three groups.
-                        let n_all: f64 = y.iter().sum();
-                        let tie = if n_all > 1.0 {
-                            (n_all - d1_all) / (n_all - 1.0)
-                        } else {
-                            1.0
-                        };
-                        let w1 = if r_all > 0.0 {
-                            rr[r] * d1_all / r_all * tie
-                        } else {
-                            0.0
-                        };
-                        for gg in 0..g {
-                            for hh in 0..g {
-                                v[gg * g + hh] += a[gg] * a[hh] * w1 + b[gg] * b[hh] * d2[r];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        // Pooled CIF of cause k for the weight.
-        let y_all: f64 = y.iter().sum();
-        if y_all > 0.0 {
-            f0 += s0 * d1_all / y_all;
-            s0 *= 1.0 - (d1_all + d2_all) / y_all;
-        }
-        s = s_new;
-        for r in 0..g {
-            y[r] -= n_out[r];
-        }
+        m += 1;
         start = end;
     }
-    c
+    Grid { y, d1, d2, m }
+}
+
+/// Score and variance of one stratum for cause k, added to `z` and `v` (module doc).
+/// Two passes over the distinct times: the first gives the totals of `c`, the second
+/// the variance (`c_gr(u)` is the total minus the running sum through u).
+fn stratum_score_variance(gr: &Grid, g: usize, rho: f64, z: &mut [f64], v: &mut [f64]) {
+    let mut ctot = vec![0.0_f64; g * g];
+    for pass in 0..2 {
+        let mut s = vec![1.0_f64; g];
+        let mut f = vec![0.0_f64; g];
+        let mut f0 = 0.0_f64;
+        let mut c = vec![0.0_f64; g * g];
+        let mut ys = vec![0.0_f64; g];
+        let mut rr = vec![0.0_f64; g];
+        let mut a = vec![0.0_f64; g];
+        let mut b = vec![0.0_f64; g];
+        for i in 0..gr.m {
+            let y = &gr.y[i * g..(i + 1) * g];
+            let d1 = &gr.d1[i * g..(i + 1) * g];
+            let d2 = &gr.d2[i * g..(i + 1) * g];
+            let d: f64 = d1.iter().sum();
+            let d_other: f64 = d2.iter().sum();
+            let n: f64 = y.iter().sum();
+            for r in 0..g {
+                let alive = y[r] > 0.0 && s[r] > 0.0;
+                ys[r] = if alive { y[r] / s[r] } else { 0.0 };
+                rr[r] = if alive { ys[r] * (1.0 - f[r]) } else { 0.0 };
+            }
+            let w_all: f64 = ys.iter().sum();
+            let r_all: f64 = rr.iter().sum();
+            // Pooled CIF under H0 (F⁰), its hazard dΓ = d/h with h_r = ys_r (1 − F⁰(t−)).
+            let df0 = if w_all > 0.0 { d / w_all } else { 0.0 };
+            let h_all = w_all * (1.0 - f0);
+            let dgam = if h_all > 0.0 { d / h_all } else { 0.0 };
+            let weight = if rho == 0.0 {
+                1.0
+            } else {
+                (1.0 - f0).max(0.0).powf(rho)
+            };
+            let f0_after = f0 + df0;
+            if pass == 0 && d > 0.0 && r_all > 0.0 {
+                for gg in 0..g {
+                    z[gg] += weight * (d1[gg] - rr[gg] * d / r_all);
+                }
+            }
+            // c increments at this time (the sum defining c_gr(u) runs over t > u).
+            let mut inc = vec![0.0_f64; g * g];
+            if d > 0.0 && w_all > 0.0 {
+                for gg in 0..g {
+                    let p = ys[gg] / w_all;
+                    for r in 0..g {
+                        let delta = if gg == r { 1.0 } else { 0.0 };
+                        inc[gg * g + r] = weight * (delta - p) * ys[r] * dgam;
+                    }
+                }
+            }
+            if pass == 0 {
+                for (t, x) in ctot.iter_mut().zip(&inc) {
+                    *t += x;
+                }
+            } else if d + d_other > 0.0 {
+                for (cc, x) in c.iter_mut().zip(&inc) {
+                    *cc += x;
+                }
+                let tie = if n > 1.0 { (n - d) / (n - 1.0) } else { 1.0 };
+                for r in 0..g {
+                    if y[r] == 0.0 {
+                        continue;
+                    }
+                    let left = y[r] - d1[r] - d2[r];
+                    let s_after = if y[r] > 0.0 {
+                        s[r] * (1.0 - (d1[r] + d2[r]) / y[r])
+                    } else {
+                        s[r]
+                    };
+                    for gg in 0..g {
+                        let delta = if gg == r { 1.0 } else { 0.0 };
+                        let p = if w_all > 0.0 { ys[gg] / w_all } else { 0.0 };
+                        let cgr = ctot[gg * g + r] - c[gg * g + r];
+                        let lead = if d > 0.0 { weight * (delta - p) } else { 0.0 };
+                        if left > 0.0 {
+                            a[gg] = lead - cgr * (1.0 - f0_after - s_after) / left;
+                            b[gg] = -cgr * (1.0 - f0_after) / left;
+                        } else {
+                            a[gg] = lead;
+                            b[gg] = 0.0;
+                        }
+                    }
+                    let w1 = ys[r] * (1.0 - f0) * dgam * tie;
+                    let w2 = if y[r] > 1.0 {
+                        d2[r] * (y[r] - d2[r]) / (y[r] - 1.0)
+                    } else {
+                        d2[r]
+                    };
+                    for gg in 0..g {
+                        for hh in 0..g {
+                            v[gg * g + hh] += a[gg] * a[hh] * w1 + b[gg] * b[hh] * w2;
+                        }
+                    }
+                }
+            }
+            // Group estimates after this time.
+            for r in 0..g {
+                if y[r] > 0.0 {
+                    f[r] += s[r] * d1[r] / y[r];
+                    s[r] *= 1.0 - (d1[r] + d2[r]) / y[r];
+                }
+            }
+            f0 = f0_after;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,9 +40,6 @@
 mod aj;
 mod cause_specific;
 mod finegray;
-// Gray's test is a draft: its variance does not yet reproduce cmprsk (see
-// docs/competing.md); it stays private until it does.
-#[allow(dead_code)]
 mod gray;
 
 pub use aj::{
@@ -51,6 +48,7 @@ pub use aj::{
 };
 pub use cause_specific::{cause_specific_cox, CauseSpecificFit};
 pub use finegray::{fine_gray, FineGrayConvention, FineGrayFit};
+pub use gray::{gray_test, GrayCause, GrayOptions, GrayTest};
 
 use serde::{Deserialize, Serialize};
 
