@@ -20,8 +20,8 @@
 //! - [`fine_gray`]: Fine–Gray subdistribution hazard regression with `survival`'s
 //!   (`finegray` + `coxph`, model-based SE) or `cmprsk::crr`'s conventions (sandwich SE).
 //!
-//! Not yet here (see `docs/competing.md`): Gray's test (a draft whose variance does not
-//! yet reproduce `cmprsk::cuminc`).
+//! Not yet here (see `docs/competing.md`): Gray's test (a draft whose variance
+//! reproduces `cmprsk::cuminc` without tied times, but not yet with ties).
 //!
 //! # References
 //!
@@ -40,6 +40,9 @@
 mod aj;
 mod cause_specific;
 mod finegray;
+// Gray's test: its variance reproduces cmprsk exactly on data without tied times but
+// not yet with ties (see docs/competing.md); it stays private until it does.
+#[allow(dead_code)]
 mod gray;
 
 pub use aj::{
@@ -48,7 +51,6 @@ pub use aj::{
 };
 pub use cause_specific::{cause_specific_cox, CauseSpecificFit};
 pub use finegray::{fine_gray, FineGrayConvention, FineGrayFit};
-pub use gray::{gray_test, GrayCause, GrayOptions, GrayTest};
 
 use serde::{Deserialize, Serialize};
 
