@@ -272,6 +272,7 @@ fn stratum_score_variance(gr: &Grid, g: usize, rho: f64, z: &mut [f64], v: &mut 
         let mut rr = vec![0.0_f64; g];
         let mut a = vec![0.0_f64; g];
         let mut b = vec![0.0_f64; g];
+        let mut inc = vec![0.0_f64; g * g];
         for i in 0..gr.m {
             let y = &gr.y[i * g..(i + 1) * g];
             let d1 = &gr.d1[i * g..(i + 1) * g];
@@ -302,7 +303,7 @@ fn stratum_score_variance(gr: &Grid, g: usize, rho: f64, z: &mut [f64], v: &mut 
                 }
             }
             // c increments at this time (the sum defining c_gr(u) runs over t > u).
-            let mut inc = vec![0.0_f64; g * g];
+            inc.iter_mut().for_each(|x| *x = 0.0);
             if d > 0.0 && w_all > 0.0 {
                 for gg in 0..g {
                     let p = ys[gg] / w_all;
