@@ -20,8 +20,8 @@
 //! - [`fine_gray`]: Fine–Gray subdistribution hazard regression with `survival`'s
 //!   (`finegray` + `coxph`, model-based SE) or `cmprsk::crr`'s conventions (sandwich SE).
 //!
-//! Not yet here (see `docs/competing.md`): Gray's test (a draft whose variance does not
-//! yet reproduce `cmprsk::cuminc`).
+//! Not yet here (see `docs/competing.md`): Gray's test (a draft whose variance
+//! reproduces `cmprsk::cuminc` without tied times, but not yet with ties).
 //!
 //! # References
 //!
@@ -40,8 +40,8 @@
 mod aj;
 mod cause_specific;
 mod finegray;
-// Gray's test is a draft: its variance does not yet reproduce cmprsk (see
-// docs/competing.md); it stays private until it does.
+// Gray's test: its variance reproduces cmprsk exactly on data without tied times but
+// not yet with ties (see docs/competing.md); it stays private until it does.
 #[allow(dead_code)]
 mod gray;
 
