@@ -29,7 +29,9 @@ function startWorker() {
         restartWorker();
         job.reject(new Error(`The analysis engine hit an internal error and was restarted (${msg.message}). Please report this with the file's layout (not its data); changing an option and trying again often works around it.`));
       } else {
-        job.reject(new Error(msg.message));
+        const err = new Error(msg.message);
+        if (msg.staleReport) err.staleReport = true;
+        job.reject(err);
       }
     } else {
       job.resolve(msg);
@@ -69,6 +71,18 @@ function request(msg, transfer) {
   return promise;
 }
 
+/** A request about the Report on screen (a figure, a table's text, the R script): the
+ *  worker renders it from the Report it holds; only when it no longer holds that one
+ *  (restarted, or a newer analysis failed) is the Report's JSON sent, once. */
+async function reportRequest(msg) {
+  try {
+    return await request({ ...msg, reportId: state.reportId });
+  } catch (err) {
+    if (!err.staleReport) throw err;
+    return request({ ...msg, reportId: state.reportId, reportJson: state.reportJson });
+  }
+}
+
 // ---------------------------------------------------------------- state
 const state = {
   bytes: null, // ArrayBuffer of the current file (stays in this tab)
@@ -78,6 +92,7 @@ const state = {
   spec: null,
   report: null,
   reportJson: null,
+  reportId: null, // which analysis the worker's Report is
   tables: [],
   figures: [],
   values: new Map(), // column -> [{value, count}] from the engine
@@ -254,7 +269,7 @@ async function copyTable(t) {
 }
 
 async function downloadTable(t, format) {
-  const msg = await request({ type: 'table-text', reportJson: state.reportJson, table: t.id, format });
+  const msg = await reportRequest({ type: 'table-text', table: t.id, format });
   const ext = format === 'csv' ? 'csv' : 'md';
   const type = format === 'csv' ? 'text/csv' : 'text/markdown';
   download(new Blob([msg.text], { type: `${type};charset=utf-8` }), `${baseName()}-${slug(t.id)}.${ext}`);
@@ -648,6 +663,7 @@ async function analyze() {
   const first = !state.report;
   state.report = msg.report;
   state.reportJson = msg.reportJson;
+  state.reportId = msg.reportId;
   state.tables = msg.tables;
   state.figures = msg.figures;
   renderResults();
@@ -821,11 +837,11 @@ async function exportFigure(kind, endpoint, format) {
   const name = `${baseName()}-${slug(ep?.name)}-${kind}`;
   const req = { ...figureOptions(), kind, endpoint, format };
   if (format === 'pdf') {
-    const msg = await request({ type: 'figure', reportJson: state.reportJson, request: req });
+    const msg = await reportRequest({ type: 'figure', request: req });
     download(new Blob([msg.bytes], { type: 'application/pdf' }), `${name}.pdf`);
     return;
   }
-  const msg = await request({ type: 'figure', reportJson: state.reportJson, request: { ...req, format: 'svg' } });
+  const msg = await reportRequest({ type: 'figure', request: { ...req, format: 'svg' } });
   if (format === 'svg') {
     download(new Blob([msg.svg], { type: 'image/svg+xml' }), `${name}.svg`);
     return;
@@ -915,7 +931,7 @@ async function loadSpec(file) {
 
 async function downloadRScript() {
   if (!state.reportJson) throw new Error('There are no results yet to reproduce: choose the endpoint first.');
-  const msg = await request({ type: 'r-script', reportJson: state.reportJson, fileName: state.name || 'data.csv' });
+  const msg = await reportRequest({ type: 'r-script', fileName: state.name || 'data.csv' });
   download(new Blob([msg.text], { type: 'text/plain;charset=utf-8' }), `${baseName()}-survkit.R`);
   setStatus('R script saved: put it next to your data file and run it in R (it needs the survival package).');
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use survkit_data::{EndpointSpec, ImportOptions, TimeUnit, VariableSpec};
 use survkit_report::figures::{render, FigureKind, FigureRequest};
-use survkit_report::{analyze_bytes, load, tables, Spec};
+use survkit_report::{analyze_bytes, load, tables, Report, Spec};
 
 #[derive(Parser)]
 #[command(
@@ -226,7 +226,7 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     Ok(spec)
 }
 
-fn analyze(a: &AnalyzeArgs) -> Result<survkit_report::Report, String> {
+fn analyze(a: &AnalyzeArgs) -> Result<Report, String> {
     let spec = build_spec(a)?;
     if let Some(p) = &a.save_spec {
         let json = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
@@ -241,50 +241,36 @@ fn analyze(a: &AnalyzeArgs) -> Result<survkit_report::Report, String> {
     analyze_bytes(&bytes, &name, &spec).map_err(|e| e.to_string())
 }
 
-fn print_text(report: &serde_json::Value) {
-    let file = report["input"]["file_name"].as_str().unwrap_or("");
+fn print_text(report: &Report) {
     println!(
-        "survkit {} — {file}\n",
-        report["survkit_version"].as_str().unwrap_or("")
+        "survkit {} — {}\n",
+        report.survkit_version, report.input.file_name
     );
-    for (i, ep) in report["endpoints"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, ep) in report.endpoints.iter().enumerate() {
         println!(
             "Endpoint {}: {} ({} patients, {} events; times in {})",
             i + 1,
-            ep["name"].as_str().unwrap_or(""),
-            ep["n"],
-            ep["events"],
-            ep["time_unit"].as_str().unwrap_or("")
+            ep.name,
+            ep.n,
+            ep.events,
+            ep.time_unit
         );
-        if let Some(c) = ep["event_coding"].as_str() {
-            println!("Event coding: {c}");
-        }
-        for w in ep["warnings"].as_array().into_iter().flatten() {
-            println!("WARNING: {}", w["message"].as_str().unwrap_or(""));
+        println!("Event coding: {}", ep.event_coding);
+        for w in ep.all_warnings() {
+            println!("WARNING: {}", w.message);
         }
         println!();
     }
     for t in tables::tables(report) {
         println!("{}", t.to_text());
     }
-    for ep in report["endpoints"].as_array().into_iter().flatten() {
-        if ep["excluded"].as_array().is_none_or(|e| e.is_empty()) {
-            println!(
-                "Rows left out of {}: none.\n",
-                ep["name"].as_str().unwrap_or("")
-            );
+    for ep in &report.endpoints {
+        if ep.excluded.is_empty() {
+            println!("Rows left out of {}: none.\n", ep.name);
         }
-        println!(
-            "Methods and results\n{}\n",
-            ep["methods"].as_str().unwrap_or("")
-        );
+        println!("Methods and results\n{}\n", ep.methods);
     }
-    println!("{}", report["conventions_text"].as_str().unwrap_or(""));
+    println!("{}", report.conventions_text);
 }
 
 fn main_inner() -> Result<(), String> {
@@ -299,7 +285,7 @@ fn main_inner() -> Result<(), String> {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 );
             } else {
-                print_text(&serde_json::to_value(&report).map_err(|e| e.to_string())?);
+                print_text(&report);
             }
         }
         Command::Figure {
@@ -309,7 +295,7 @@ fn main_inner() -> Result<(), String> {
             width_cm,
             height_cm,
         } => {
-            let report = serde_json::to_value(analyze(&analysis)?).map_err(|e| e.to_string())?;
+            let report = analyze(&analysis)?;
             let kind: FigureKind = json_enum("figure", &kind, "km, forest, cumhaz or loglog")?;
             let req = FigureRequest {
                 kind,

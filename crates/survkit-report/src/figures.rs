@@ -3,14 +3,14 @@
 //! identical.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::figure::{
     cumhaz_plot, forest_plot, km_plot, loglog_plot, schoenfeld_plot, CumhazPlot, Figure,
     FigureSize, ForestPlot, ForestRow, KmCurve, KmPlot, LoglogPlot, SchoenfeldPanel,
     SchoenfeldPlot, StepCurve,
 };
-use crate::text::{curve_label, num, p_phrase};
+use crate::run::{EndpointReport, Report};
+use crate::text::{curve_label, fin, fin_opt, p_phrase};
 
 /// Which figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -70,48 +70,54 @@ pub struct FigureRequest {
     pub show_p: Option<bool>,
 }
 
-fn arr(v: &Value, k: &str) -> Vec<f64> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
-        .unwrap_or_default()
+/// A plotted number: NaN where the Report has none (non-finite values are `null` in
+/// its JSON).
+fn pt(x: f64) -> f64 {
+    fin(x).unwrap_or(f64::NAN)
 }
 
-fn curves(ep: &Value, group_name: Option<&str>) -> Vec<KmCurve> {
-    ep["km"]
-        .as_array()
-        .into_iter()
-        .flatten()
+fn pts(xs: &[f64]) -> Vec<f64> {
+    xs.iter().map(|&x| pt(x)).collect()
+}
+
+fn pts_opt(xs: &[Option<f64>]) -> Vec<f64> {
+    xs.iter().map(|&x| fin_opt(x).unwrap_or(f64::NAN)).collect()
+}
+
+fn curves(ep: &EndpointReport, group_name: Option<&str>) -> Vec<KmCurve> {
+    ep.survival
+        .km
+        .iter()
         .map(|c| {
-            let time = arr(c, "time");
-            let n_censor = arr(c, "n_censor");
+            let f = &c.fit;
+            let time = pts(&f.time);
             let censor_times = time
                 .iter()
-                .zip(&n_censor)
+                .zip(&f.n_censor)
                 .filter(|(_, &nc)| nc > 0.0)
                 .map(|(&t, _)| t)
                 .collect();
             KmCurve {
                 label: curve_label(c, group_name),
-                surv: arr(c, "surv"),
-                lower: arr(c, "lower"),
-                upper: arr(c, "upper"),
-                n_risk: arr(c, "n_risk"),
+                surv: pts(&f.surv),
+                lower: pts_opt(&f.lower),
+                upper: pts_opt(&f.upper),
+                n_risk: pts(&f.n_risk),
                 censor_times,
-                median: c["median"].get("estimate").and_then(num),
+                median: fin_opt(f.median.estimate),
                 time,
             }
         })
         .collect()
 }
 
-/// Renders the requested figure of a Report (given as its JSON value).
+/// Renders the requested figure of a Report.
 ///
 /// # Errors
 /// The endpoint does not exist, the figure needs something the Report lacks (a
 /// forest plot without a Cox model), or the figure cannot be laid out at that size.
-pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
-    let eps = report["endpoints"].as_array().cloned().unwrap_or_default();
+pub fn render(report: &Report, req: &FigureRequest) -> Result<Figure, String> {
+    let eps = &report.endpoints;
     let ep = eps.get(req.endpoint).ok_or_else(|| {
         format!(
             "the Report has {} endpoint(s); figure asked for endpoint {}",
@@ -128,8 +134,8 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
         size.height = req.height_cm;
     }
     let group_name = crate::text::group_name(report);
-    let unit = ep["time_unit"].as_str().unwrap_or("").to_string();
-    let name = ep["name"].as_str().unwrap_or("").to_string();
+    let unit = ep.time_unit.clone();
+    let name = ep.name.clone();
     let fig = match req.kind {
         FigureKind::Km => {
             let mut p = KmPlot {
@@ -158,8 +164,8 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
             );
             if req.show_p.unwrap_or(true) {
                 let mut lines = Vec::new();
-                if let Some(t) = ep["tests"].as_array().and_then(|t| t.first()) {
-                    lines.push(format!("Log-rank {}", p_phrase(t.get("p").and_then(num))));
+                if let Some(t) = ep.survival.tests.first() {
+                    lines.push(format!("Log-rank {}", p_phrase(fin(t.p))));
                 }
                 if !lines.is_empty() {
                     p.annotation = Some(lines.join("\n"));
@@ -168,14 +174,14 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
             km_plot(&p, &size)
         }
         FigureKind::Cumhaz => {
-            let cs = ep["km"]
-                .as_array()
-                .into_iter()
-                .flatten()
+            let cs = ep
+                .survival
+                .km
+                .iter()
                 .map(|c| StepCurve {
                     label: curve_label(c, group_name.as_deref()),
-                    time: arr(c, "time"),
-                    value: arr(c, "cumhaz"),
+                    time: pts(&c.fit.time),
+                    value: pts(&c.fit.cumhaz),
                     lower: Vec::new(),
                     upper: Vec::new(),
                 })
@@ -200,33 +206,30 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
             loglog_plot(&p, &size)
         }
         FigureKind::Schoenfeld => {
-            let model = ep.get("cox").filter(|c| c.is_object()).ok_or_else(|| {
+            let model = ep.cox.cox.as_ref().ok_or_else(|| {
                 format!(
                     "{name}: no multivariable Cox model in this Report; choose covariates first"
                 )
             })?;
-            let zph = model.get("zph").filter(|z| z.is_object()).ok_or_else(|| {
+            let zph = model.zph.as_ref().ok_or_else(|| {
                 format!("{name}: the proportional-hazards check was not run; turn it on (cox.zph) first")
             })?;
-            let time = arr(zph, "time");
-            let panels = zph["residuals"]
-                .as_array()
-                .into_iter()
-                .flatten()
+            let time = pts(&zph.time);
+            let panels = zph
+                .residuals
+                .iter()
                 .map(|r| {
-                    let variable = r["variable"].as_str().unwrap_or("").to_string();
                     // The line at the fitted coefficient, for a term with one coefficient.
-                    let coefs: Vec<f64> = model["terms"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter(|t| t["variable"].as_str() == Some(variable.as_str()))
-                        .filter_map(|t| t.get("coef").and_then(num))
+                    let coefs: Vec<f64> = model
+                        .terms
+                        .iter()
+                        .filter(|t| t.variable == r.variable)
+                        .filter_map(|t| fin_opt(t.coef))
                         .collect();
                     SchoenfeldPanel {
-                        term: variable,
+                        term: r.variable.clone(),
                         time: time.clone(),
-                        residual: arr(r, "values"),
+                        residual: pts(&r.values),
                         coef: (coefs.len() == 1).then(|| coefs[0]),
                         ..Default::default()
                     }
@@ -240,29 +243,28 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
             schoenfeld_plot(&p, &size)
         }
         FigureKind::Forest => {
-            let model = ep.get("cox").filter(|c| c.is_object()).ok_or_else(|| {
+            let model = ep.cox.cox.as_ref().ok_or_else(|| {
                 format!(
                     "{name}: no multivariable Cox model in this Report; choose covariates first"
                 )
             })?;
-            let rows = model["terms"]
-                .as_array()
-                .into_iter()
-                .flatten()
+            let rows = model
+                .terms
+                .iter()
                 .map(|t| ForestRow {
-                    label: t["variable"].as_str().unwrap_or("").to_string(),
+                    label: t.variable.clone(),
                     level: crate::text::term_level(t),
                     reference: false,
-                    hazard_ratio: t.get("hazard_ratio").and_then(num),
-                    lower: t.get("lower").and_then(num),
-                    upper: t.get("upper").and_then(num),
-                    p: t.get("p").and_then(num),
+                    hazard_ratio: fin_opt(t.hazard_ratio),
+                    lower: fin_opt(t.lower),
+                    upper: fin_opt(t.upper),
+                    p: fin_opt(t.p),
                     n: None,
                 })
                 .collect();
             let p = ForestPlot {
                 rows,
-                conf_level: 100.0 * report["conventions"]["conf_level"].as_f64().unwrap_or(0.95),
+                conf_level: 100.0 * report.conventions.conf_level,
                 ..Default::default()
             };
             forest_plot(&p, &size)

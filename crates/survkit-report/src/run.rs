@@ -1,6 +1,6 @@
 //! Runs a Spec on a Table into a Report: the one path used by the page and the CLI.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use survkit_data::{import, prepare, Exclusion, ImportOptions, SourceInfo, Table};
 
@@ -23,18 +23,18 @@ impl std::fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// The conventions that produced the numbers, so that readers can match other tools.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conventions {
     /// Kaplan–Meier confidence-interval transform: `log`, `log-log` or `plain`.
     pub km_conf_type: String,
     /// Confidence level of every interval.
     pub conf_level: f64,
     /// Variance of the KM estimate.
-    pub km_variance: &'static str,
+    pub km_variance: String,
     /// How medians and quantiles are read off the curve.
-    pub median_rule: &'static str,
+    pub median_rule: String,
     /// Median follow-up method.
-    pub followup: &'static str,
+    pub followup: String,
     /// Tie handling in Cox models: `efron` or `breslow`.
     pub cox_ties: String,
     /// Length of a month and a year in days.
@@ -46,8 +46,9 @@ pub struct Conventions {
 /// One endpoint's results. Serialised flat: `name`, `time_unit`, `n`, `events`,
 /// `event_coding`, `excluded`, then the survival section (`km`, `followup`, `tests`,
 /// ...), then the Cox section (`cox`, `univariable`, ...), with `warnings` from all
-/// parts in one list.
-#[derive(Debug, Clone)]
+/// parts in one list (read back, that list is `warnings` and the sections' own lists
+/// are empty: use [`EndpointReport::all_warnings`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct EndpointReport {
     /// Endpoint name.
     pub name: String,
@@ -108,6 +109,60 @@ impl Serialize for EndpointReport {
     }
 }
 
+impl EndpointReport {
+    /// Every warning of the endpoint, in the order of the Report JSON: data, survival,
+    /// Cox.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.warnings
+            .iter()
+            .chain(&self.survival.warnings)
+            .chain(&self.cox.warnings)
+    }
+}
+
+impl<'de> Deserialize<'de> for EndpointReport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut m = serde_json::Map::<String, Value>::deserialize(d)?;
+        fn field<T: serde::de::DeserializeOwned, E: Error>(
+            m: &mut serde_json::Map<String, Value>,
+            k: &str,
+        ) -> Result<T, E> {
+            let v = m
+                .remove(k)
+                .ok_or_else(|| E::custom(format!("endpoint: missing field `{k}`")))?;
+            serde_json::from_value(v).map_err(|e| E::custom(format!("endpoint `{k}`: {e}")))
+        }
+        let name = field(&mut m, "name")?;
+        let time_unit = field(&mut m, "time_unit")?;
+        let n = field(&mut m, "n")?;
+        let events = field(&mut m, "events")?;
+        let event_coding = field(&mut m, "event_coding")?;
+        let excluded = field(&mut m, "excluded")?;
+        let warnings = field(&mut m, "warnings")?;
+        let methods = field(&mut m, "methods")?;
+        // The sections' fields are flattened in; their warnings are in `warnings`.
+        m.insert("warnings".into(), Value::Array(Vec::new()));
+        let obj = Value::Object(m);
+        let survival = SurvivalSection::deserialize(&obj)
+            .map_err(|e| D::Error::custom(format!("endpoint survival section: {e}")))?;
+        let cox = CoxSection::deserialize(&obj)
+            .map_err(|e| D::Error::custom(format!("endpoint Cox section: {e}")))?;
+        Ok(EndpointReport {
+            name,
+            time_unit,
+            n,
+            events,
+            event_coding,
+            excluded,
+            survival,
+            cox,
+            warnings,
+            methods,
+        })
+    }
+}
+
 mod erased {
     //! Serialise any `Serialize` to a `serde_json::Value` behind a trait object.
     pub trait Ser {
@@ -121,8 +176,9 @@ mod erased {
 }
 
 /// Everything computed for one Spec on one file. JSON layout documented in
-/// `docs/report.md`; `schema_version` changes when it does.
-#[derive(Debug, Clone, Serialize)]
+/// `docs/report.md`; `schema_version` changes when it does. Read a saved Report back
+/// with [`Report::from_json`] (once), then render it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Layout version.
     pub schema_version: u32,
@@ -142,6 +198,20 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// The Spec that produced this Report (never any data).
     pub spec: Spec,
+}
+
+impl Report {
+    /// Parses a Report's JSON (as written by `survkit analyze --json` or the page).
+    ///
+    /// # Errors
+    /// Not a Report of this survkit's layout.
+    pub fn from_json(json: &str) -> Result<Report, RunError> {
+        serde_json::from_str(json).map_err(|e| {
+            RunError(format!(
+                "this file could not be read as a survkit Report: {e}"
+            ))
+        })
+    }
 }
 
 /// Reads `bytes` with the Spec's import options and runs it: what the CLI and the
@@ -237,9 +307,9 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         conf_level: spec.survival.km.conf_level,
-        km_variance: "Greenwood",
-        median_rule: "R survival: the first time S(t) <= p; the midpoint where S(t) equals p over an interval; CI limits where the confidence band crosses p, missing where it never does",
-        followup: "reverse Kaplan–Meier (Schemper & Smith 1996)",
+        km_variance: "Greenwood".into(),
+        median_rule: "R survival: the first time S(t) <= p; the midpoint where S(t) equals p over an interval; CI limits where the confidence band crosses p, missing where it never does".into(),
+        followup: "reverse Kaplan–Meier (Schemper & Smith 1996)".into(),
         cox_ties: serde_json::to_value(cox_opts.ties)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

@@ -1,11 +1,14 @@
 //! The Report as formatted tables: what the page shows (and copies into Word), what
-//! the CLI prints, and what CSV/Markdown downloads contain. Built from the Report's
-//! JSON so that any reader of a saved Report gets the same tables.
+//! the CLI prints, and what CSV/Markdown downloads contain. Built from the typed
+//! Report, so a field that moves breaks the build instead of emptying a table.
 
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::text::{curve_label, format_num, format_p, format_pct, format_ratio, num, with_ci};
+use crate::cox::Term;
+use crate::run::Report;
+use crate::text::{
+    curve_label, fin, fin_opt, format_num, format_p, format_pct, format_ratio, with_ci,
+};
 
 /// A formatted table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,16 +31,20 @@ fn s(x: &str) -> String {
     x.to_string()
 }
 
-fn get_f(v: &Value, k: &str) -> Option<f64> {
-    v.get(k).and_then(num)
+fn chisq2(x: f64) -> String {
+    fin(x).map_or("—".into(), |x| format!("{x:.2}"))
 }
 
-/// All tables of a Report (given as its JSON value).
-pub fn tables(report: &Value) -> Vec<TableOut> {
+fn count(n: usize) -> String {
+    format_num(Some(n as f64))
+}
+
+/// All tables of a Report.
+pub fn tables(report: &Report) -> Vec<TableOut> {
     let mut out = Vec::new();
-    let eps = report["endpoints"].as_array().cloned().unwrap_or_default();
+    let eps = &report.endpoints;
     let multi = eps.len() > 1;
-    let level = report["conventions"]["conf_level"].as_f64().unwrap_or(0.95);
+    let level = report.conventions.conf_level;
     let ci = format!("{}% CI", format_num(Some(100.0 * level)));
     let group_name = crate::text::group_name(report);
     for (i, ep) in eps.iter().enumerate() {
@@ -48,24 +55,24 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
                 base.to_string()
             }
         };
-        let name = ep["name"].as_str().unwrap_or("");
-        let unit = ep["time_unit"].as_str().unwrap_or("");
-        let curves = ep["km"].as_array().cloned().unwrap_or_default();
+        let name = ep.name.as_str();
+        let unit = ep.time_unit.as_str();
+        let curves = &ep.survival.km;
 
         // Medians.
         let rows = curves
             .iter()
             .map(|c| {
-                let m = &c["median"];
+                let m = &c.fit.median;
                 vec![
                     curve_label(c, group_name.as_deref()),
-                    format_num(get_f(c, "n")),
-                    format_num(get_f(c, "events")),
-                    format_num(get_f(m, "estimate")),
+                    count(c.fit.n),
+                    count(c.fit.events),
+                    format_num(fin_opt(m.estimate)),
                     format!(
                         "{}–{}",
-                        format_num(get_f(m, "lower")),
-                        format_num(get_f(m, "upper"))
+                        format_num(fin_opt(m.lower)),
+                        format_num(fin_opt(m.upper))
                     ),
                 ]
             })
@@ -82,17 +89,17 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
 
         // Survival at chosen times.
         let mut rows = Vec::new();
-        for c in &curves {
-            for t in c["at_times"].as_array().into_iter().flatten() {
+        for c in curves {
+            for t in &c.fit.at_times {
                 rows.push(vec![
                     curve_label(c, group_name.as_deref()),
-                    format_num(get_f(t, "time")),
-                    format_num(get_f(t, "n_risk")),
-                    format_pct(get_f(t, "surv")),
+                    format_num(fin(t.time)),
+                    format_num(fin(t.n_risk)),
+                    format_pct(fin_opt(t.surv)),
                     format!(
                         "{}–{}",
-                        format_pct(get_f(t, "lower")),
-                        format_pct(get_f(t, "upper"))
+                        format_pct(fin_opt(t.lower)),
+                        format_pct(fin_opt(t.upper))
                     ),
                 ]);
             }
@@ -114,32 +121,31 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
         }
 
         // Tests.
-        let tests = ep["tests"].as_array().cloned().unwrap_or_default();
+        let tests = &ep.survival.tests;
         if !tests.is_empty() {
             let rows = tests
                 .iter()
                 .map(|t| {
                     vec![
-                        t["method"].as_str().unwrap_or("").to_string(),
-                        get_f(t, "chisq").map_or("—".into(), |x| format!("{x:.2}")),
-                        format_num(get_f(t, "df")),
-                        format_p(get_f(t, "p")),
+                        t.method.clone(),
+                        chisq2(t.chisq),
+                        count(t.df),
+                        format_p(fin(t.p)),
                     ]
                 })
                 .collect();
-            let mut groups = Vec::new();
-            if let Some(g) = tests[0]["groups"].as_array() {
-                for r in g {
-                    let o = get_f(r, "observed");
-                    let e = get_f(r, "expected");
-                    groups.push(format!(
+            let groups: Vec<String> = tests[0]
+                .groups
+                .iter()
+                .map(|r| {
+                    format!(
                         "{}: observed {}, expected {}",
-                        r["group"].as_str().unwrap_or(""),
-                        format_num(o),
-                        format_num(e)
-                    ));
-                }
-            }
+                        r.group,
+                        format_num(fin(r.observed)),
+                        format_num(fin(r.expected))
+                    )
+                })
+                .collect();
             out.push(TableOut {
                 id: id("tests"),
                 title: format!("Comparison of {name} between groups"),
@@ -154,63 +160,50 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
         }
 
         // Follow-up.
-        if let Some(fu) = ep.get("followup").filter(|f| f.is_object()) {
-            out.push(TableOut {
-                id: id("followup"),
-                title: format!("Follow-up ({unit})"),
-                columns: vec![
-                    s("Median follow-up"),
-                    ci.clone(),
-                    s("Range"),
-                    s("Median, patients event-free"),
-                ],
-                rows: vec![vec![
-                    format_num(get_f(fu, "median")),
-                    format!(
-                        "{}–{}",
-                        format_num(get_f(fu, "lower")),
-                        format_num(get_f(fu, "upper"))
-                    ),
-                    format!(
-                        "{}–{}",
-                        format_num(get_f(fu, "min")),
-                        format_num(get_f(fu, "max"))
-                    ),
-                    format_num(get_f(fu, "median_censored")),
-                ]],
-                note: Some("Median follow-up by the reverse Kaplan–Meier method.".into()),
-            });
-        }
+        let fu = &ep.survival.followup;
+        out.push(TableOut {
+            id: id("followup"),
+            title: format!("Follow-up ({unit})"),
+            columns: vec![
+                s("Median follow-up"),
+                ci.clone(),
+                s("Range"),
+                s("Median, patients event-free"),
+            ],
+            rows: vec![vec![
+                format_num(fin_opt(fu.median)),
+                format!(
+                    "{}–{}",
+                    format_num(fin_opt(fu.lower)),
+                    format_num(fin_opt(fu.upper))
+                ),
+                format!("{}–{}", format_num(fin(fu.min)), format_num(fin(fu.max))),
+                format_num(fin_opt(fu.median_censored)),
+            ]],
+            note: Some("Median follow-up by the reverse Kaplan–Meier method.".into()),
+        });
 
         // Cox: univariable screen and multivariable model.
-        let term_row = |t: &Value| -> Vec<String> {
-            let level = crate::text::term_level(t);
+        let term_row = |t: &Term| -> Vec<String> {
             vec![
-                t["variable"].as_str().unwrap_or("").to_string(),
-                level,
+                t.variable.clone(),
+                crate::text::term_level(t),
                 with_ci(
-                    get_f(t, "hazard_ratio"),
-                    get_f(t, "lower"),
-                    get_f(t, "upper"),
+                    fin_opt(t.hazard_ratio),
+                    fin_opt(t.lower),
+                    fin_opt(t.upper),
                     format_ratio,
                 ),
-                format_p(get_f(t, "p")),
+                format_p(fin_opt(t.p)),
             ]
         };
-        let uni = ep["univariable"].as_array().cloned().unwrap_or_default();
+        let uni = &ep.cox.univariable;
         if !uni.is_empty() {
             let mut rows = Vec::new();
-            for m in &uni {
-                for t in m["terms"].as_array().into_iter().flatten() {
+            for m in uni {
+                for t in &m.terms {
                     let mut r = term_row(t);
-                    r.insert(
-                        2,
-                        format!(
-                            "{} / {}",
-                            format_num(get_f(m, "n")),
-                            format_num(get_f(m, "events"))
-                        ),
-                    );
+                    r.insert(2, format!("{} / {}", count(m.n), count(m.events)));
                     rows.push(r);
                 }
             }
@@ -228,22 +221,17 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
                 note: Some("Each variable in its own model; complete cases per model.".into()),
             });
         }
-        if let Some(cox) = ep.get("cox").filter(|c| c.is_object()) {
-            let rows = cox["terms"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(term_row)
-                .collect();
-            let lr = &cox["tests"]["likelihood_ratio"];
+        if let Some(cox) = &ep.cox.cox {
+            let rows = cox.terms.iter().map(term_row).collect();
+            let lr = &cox.tests.likelihood_ratio;
             let note = format!(
                 "n = {}, events = {}; likelihood-ratio test chi-square {} on {} df, {}; concordance {}.",
-                format_num(get_f(cox, "n")),
-                format_num(get_f(cox, "events")),
-                get_f(lr, "chisq").map_or("—".into(), |x| format!("{x:.2}")),
-                format_num(get_f(lr, "df")),
-                crate::text::p_phrase(get_f(lr, "p")),
-                get_f(&cox["concordance"], "estimate").map_or("—".into(), |x| format!("{x:.3}")),
+                count(cox.n),
+                count(cox.events),
+                chisq2(lr.chisq),
+                count(lr.df),
+                crate::text::p_phrase(fin(lr.p)),
+                fin(cox.concordance.estimate).map_or("—".into(), |x| format!("{x:.3}")),
             );
             out.push(TableOut {
                 id: id("multivariable"),
@@ -255,22 +243,21 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
         }
 
         // Proportional-hazards check (cox.zph).
-        if let Some(zph) = ep["cox"].get("zph").filter(|z| z.is_object()) {
-            let test_row = |label: String, t: &Value| {
-                vec![
-                    label,
-                    get_f(t, "chisq").map_or("—".into(), |x| format!("{x:.2}")),
-                    format_num(get_f(t, "df")),
-                    format_p(get_f(t, "p")),
-                ]
+        if let Some(zph) = ep.cox.cox.as_ref().and_then(|c| c.zph.as_ref()) {
+            let test_row = |label: String, chisq: f64, df: usize, p: f64| {
+                vec![label, chisq2(chisq), count(df), format_p(fin(p))]
             };
-            let mut rows: Vec<Vec<String>> = zph["terms"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| test_row(t["variable"].as_str().unwrap_or("").to_string(), t))
+            let mut rows: Vec<Vec<String>> = zph
+                .terms
+                .iter()
+                .map(|t| test_row(t.variable.clone(), t.chisq, t.df, t.p))
                 .collect();
-            rows.push(test_row("GLOBAL".into(), &zph["global"]));
+            rows.push(test_row(
+                "GLOBAL".into(),
+                zph.global.chisq,
+                zph.global.df,
+                zph.global.p,
+            ));
             out.push(TableOut {
                 id: id("zph"),
                 title: format!("Proportional-hazards check ({name})"),
@@ -278,25 +265,25 @@ pub fn tables(report: &Value) -> Vec<TableOut> {
                 rows,
                 note: Some(format!(
                     "Test of scaled Schoenfeld residuals against {} time (Grambsch & Therneau 1994), as R's cox.zph; a small P suggests the hazard ratio changes over time.",
-                    zph["transform"].as_str().unwrap_or("km")
+                    crate::text::serde_name(&zph.transform)
                 )),
             });
         }
 
         // Exclusions.
-        let excl = ep["excluded"].as_array().cloned().unwrap_or_default();
-        if !excl.is_empty() {
+        if !ep.excluded.is_empty() {
             out.push(TableOut {
                 id: id("excluded"),
                 title: format!("Rows left out of {name}"),
                 columns: vec![s("Row"), s("Column"), s("Reason")],
-                rows: excl
+                rows: ep
+                    .excluded
                     .iter()
                     .map(|e| {
                         vec![
-                            format_num(get_f(e, "row")),
-                            e["column"].as_str().unwrap_or("").to_string(),
-                            e["reason"].as_str().unwrap_or("").to_string(),
+                            count(e.row),
+                            e.column.clone().unwrap_or_default(),
+                            e.reason.clone(),
                         ]
                     })
                     .collect(),

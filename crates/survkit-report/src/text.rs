@@ -2,10 +2,10 @@
 //! number formats used by every table (page, CLI, exports), so both shells show the
 //! same text.
 
-use serde_json::Value;
-
-use crate::run::{Conventions, EndpointReport};
+use crate::cox::Term;
+use crate::run::{Conventions, EndpointReport, Report};
 use crate::spec::Spec;
+use crate::survival::Curve;
 
 /// A p-value as journals want it: "< 0.001", else three decimals ("0.029"); "—" when
 /// missing.
@@ -74,8 +74,23 @@ pub fn format_pct(x: Option<f64>) -> String {
     }
 }
 
-pub(crate) fn num(v: &Value) -> Option<f64> {
-    v.as_f64()
+/// A number as the formatters take it: `None` when it is not finite (NaN or ±∞ are
+/// "not available" in every table, as they are `null` in the Report JSON).
+pub(crate) fn fin(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// [`fin`] of an optional number.
+pub(crate) fn fin_opt(x: Option<f64>) -> Option<f64> {
+    x.and_then(fin)
+}
+
+/// The name serde gives a unit enum variant (`log-log`, `efron`, `km`, ...).
+pub(crate) fn serde_name<T: serde::Serialize>(x: &T) -> String {
+    serde_json::to_value(x)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn conf_words(conf_type: &str) -> &'static str {
@@ -99,19 +114,17 @@ pub fn conventions(c: &Conventions) -> String {
 }
 
 /// The group variable's name as the user labelled it (from the Report's `spec`).
-pub fn group_name(report: &Value) -> Option<String> {
-    report["spec"]["group"].as_object().map(|g| {
-        g.get("label")
-            .and_then(Value::as_str)
-            .or(g.get("column").and_then(Value::as_str))
-            .unwrap_or("")
-            .to_string()
-    })
+pub fn group_name(report: &Report) -> Option<String> {
+    report
+        .spec
+        .group
+        .as_ref()
+        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()))
 }
 
 /// The level column of a Cox term: "II vs I", the level alone, or "per unit".
-pub fn term_level(term: &Value) -> String {
-    match (term["level"].as_str(), term["reference"].as_str()) {
+pub fn term_level(term: &Term) -> String {
+    match (&term.level, &term.reference) {
         (Some(l), Some(r)) => format!("{l} vs {r}"),
         (Some(l), None) => l.to_string(),
         _ => "per unit".into(),
@@ -119,8 +132,8 @@ pub fn term_level(term: &Value) -> String {
 }
 
 /// Label of one curve of the `km` list: "sex = 2", or "All patients".
-pub fn curve_label(curve: &Value, group_name: Option<&str>) -> String {
-    match curve.get("group").and_then(Value::as_str) {
+pub fn curve_label(curve: &Curve, group_name: Option<&str>) -> String {
+    match curve.group.as_deref() {
         Some(g) => match group_name {
             Some(name) if !g.contains('=') => format!("{name} = {g}"),
             _ => g.to_string(),
@@ -131,11 +144,7 @@ pub fn curve_label(curve: &Value, group_name: Option<&str>) -> String {
 
 /// The methods paragraph and results sentence for one endpoint.
 pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
-    let v = serde_json::to_value(&ep.survival).unwrap_or(Value::Null);
-    let conf = serde_json::to_value(spec.survival.km.conf_type)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "log".into());
+    let conf = serde_name(&spec.survival.km.conf_type);
     let level = format_num(Some(100.0 * spec.survival.km.conf_level));
     let unit = &ep.time_unit;
     let mut s = format!(
@@ -146,15 +155,12 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         .group
         .as_ref()
         .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()));
-    let tests = v.get("tests").and_then(Value::as_array);
-    if group_name.is_some() && tests.is_some_and(|t| !t.is_empty()) {
+    let tests = &ep.survival.tests;
+    if group_name.is_some() && !tests.is_empty() {
         s.push_str(" Survival curves were compared with the log-rank test.");
     }
     if ep.cox.cox.is_some() || !ep.cox.univariable.is_empty() {
-        let ties = serde_json::to_value(spec.cox.ties)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let ties = serde_name(&spec.cox.ties);
         s.push_str(&format!(
             " Hazard ratios with {level}% confidence intervals were estimated with Cox proportional-hazards regression ({} method for tied event times), first for each variable alone and then for the chosen variables together.",
             if ties == "breslow" { "Breslow's" } else { "Efron's" }
@@ -179,45 +185,41 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         "\n\nOf {} patients, {} had an event ({name}).",
         ep.n, ep.events
     ));
-    if let Some(fu) = v.get("followup") {
-        if let Some(m) = fu.get("median").and_then(num) {
-            s.push_str(&format!(
-                " Median follow-up was {} {unit} (95% CI {}–{}).",
-                format_num(Some(m)),
-                format_num(fu.get("lower").and_then(num)),
-                format_num(fu.get("upper").and_then(num))
-            ));
-        }
+    let fu = &ep.survival.followup;
+    if let Some(m) = fin_opt(fu.median) {
+        s.push_str(&format!(
+            " Median follow-up was {} {unit} (95% CI {}–{}).",
+            format_num(Some(m)),
+            format_num(fin_opt(fu.lower)),
+            format_num(fin_opt(fu.upper))
+        ));
     }
-    if let Some(curves) = v.get("km").and_then(Value::as_array) {
-        let parts: Vec<String> = curves
-            .iter()
-            .map(|c| {
-                let m = &c["median"];
-                let est = m.get("estimate").and_then(num);
-                let label = curve_label(c, group_name.as_deref());
-                if est.is_none() {
-                    format!("not reached for {label}")
-                } else {
-                    format!(
-                        "{} {unit} (95% CI {}–{}) for {label}",
-                        format_num(est),
-                        format_num(m.get("lower").and_then(num)),
-                        format_num(m.get("upper").and_then(num))
-                    )
-                }
-            })
-            .collect();
-        if !parts.is_empty() {
-            s.push_str(&format!(" Median {name} was {}", parts.join(" and ")));
-            if let Some(t) = tests.and_then(|t| t.first()) {
-                s.push_str(&format!(
-                    " (log-rank {})",
-                    p_phrase(t.get("p").and_then(num))
-                ));
+    let parts: Vec<String> = ep
+        .survival
+        .km
+        .iter()
+        .map(|c| {
+            let m = &c.fit.median;
+            let est = fin_opt(m.estimate);
+            let label = curve_label(c, group_name.as_deref());
+            if est.is_none() {
+                format!("not reached for {label}")
+            } else {
+                format!(
+                    "{} {unit} (95% CI {}–{}) for {label}",
+                    format_num(est),
+                    format_num(fin_opt(m.lower)),
+                    format_num(fin_opt(m.upper))
+                )
             }
-            s.push('.');
+        })
+        .collect();
+    if !parts.is_empty() {
+        s.push_str(&format!(" Median {name} was {}", parts.join(" and ")));
+        if let Some(t) = tests.first() {
+            s.push_str(&format!(" (log-rank {})", p_phrase(fin(t.p))));
         }
+        s.push('.');
     }
     s
 }

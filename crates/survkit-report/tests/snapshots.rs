@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use survkit_report::figures::{FigureKind, FigureRequest};
-use survkit_report::{analyze_bytes, Spec};
+use survkit_report::{analyze_bytes, Report, Spec};
 
 mod render;
 
@@ -174,16 +174,23 @@ fn figure_requests() -> Vec<(String, FigureRequest)> {
     out
 }
 
-/// Every rendered artefact of one case, as (file name, bytes).
-fn artefacts(file: &str, spec_json: &str) -> Vec<(String, Vec<u8>)> {
+fn analysed(file: &str, spec_json: &str) -> Report {
     let bytes = std::fs::read(root().join("tests/data").join(file)).expect("test data");
     let spec = Spec::from_json(spec_json).expect("spec");
-    let report = analyze_bytes(&bytes, file, &spec).expect("report");
+    analyze_bytes(&bytes, file, &spec).expect("report")
+}
+
+/// Every rendered artefact of one case, as (file name, bytes).
+fn artefacts(file: &str, spec_json: &str) -> Vec<(String, Vec<u8>)> {
+    rendered(file, &analysed(file, spec_json))
+}
+
+fn rendered(file: &str, report: &Report) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let json = serde_json::to_string_pretty(&report).unwrap();
     out.push(("report.json".to_string(), (json + "\n").into_bytes()));
 
-    let r = render::Rendered::new(&report);
+    let r = render::Rendered::new(report);
     let tables = r.tables();
     out.push((
         "tables.json".into(),
@@ -261,4 +268,37 @@ fn renderings_match_snapshots() {
         "renderings differ from tests/snapshots (review, then SURVKIT_UPDATE_SNAPSHOTS=1):\n{}",
         failures.join("\n")
     );
+}
+
+/// A Report read back from its JSON (a saved Report, or the page's) renders to the
+/// same bytes as the Report in memory, and writes the same JSON again.
+#[test]
+fn a_report_read_back_renders_the_same() {
+    for (case, file, spec) in CASES {
+        let live = analysed(file, spec);
+        let json = serde_json::to_string(&live).unwrap();
+        let back = Report::from_json(&json).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let again = serde_json::to_string(&back).unwrap();
+        if again != json {
+            let at = again
+                .bytes()
+                .zip(json.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let lo = at.saturating_sub(120);
+            panic!(
+                "{case}: the JSON differs after reading it back, at byte {at}:\n{}\n{}",
+                &json[lo..(at + 80).min(json.len())],
+                &again[lo..(at + 80).min(again.len())]
+            );
+        }
+        let a = rendered(file, &live);
+        let b = rendered(file, &back);
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(
+                x == y,
+                "{case}/{name} differs after reading the Report back"
+            );
+        }
+    }
 }

@@ -3,11 +3,15 @@
 //! Thin on purpose: bytes and JSON in, JSON out, every error a `JsError` with a
 //! message for the user. The Report JSON is produced by the same `serde_json` call as
 //! the CLI's `--json`, so page and CLI show byte-identical Reports for the same Spec.
+//!
+//! The last Report stays in Rust memory ([`Session`], or [`ReportView`] for a Report
+//! read from a file, parsed once): tables, figures and the R script are asked of it,
+//! never of the Report's JSON again.
 #![deny(missing_docs)]
 
 use survkit_data::{ImportOptions, Table};
 use survkit_report::figures::{render, FigureRequest};
-use survkit_report::{presets as all_presets, run, tables as all_tables, Spec};
+use survkit_report::{presets as all_presets, run, tables as all_tables, Report, Spec};
 use wasm_bindgen::prelude::*;
 
 fn err(e: impl std::fmt::Display) -> JsError {
@@ -34,6 +38,36 @@ pub fn version() -> String {
 pub struct Session {
     table: Table,
     import: ImportOptions,
+    report: Option<Report>,
+}
+
+fn last(report: &Option<Report>) -> Result<&Report, JsError> {
+    report
+        .as_ref()
+        .ok_or_else(|| JsError::new("there are no results yet: run the analysis first"))
+}
+
+fn tables_json(report: &Report) -> Result<String, JsError> {
+    to_json(&all_tables(report))
+}
+
+fn figure(report: &Report, request_json: &str) -> Result<survkit_report::figure::Figure, JsError> {
+    let req: FigureRequest = parse("figure request", request_json)?;
+    render(report, &req).map_err(err)
+}
+
+fn table_text_of(report: &Report, id: &str, format: &str) -> Result<String, JsError> {
+    let t = all_tables(report)
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| JsError::new(&format!("no table '{id}' in this Report")))?;
+    match format {
+        "csv" => Ok(t.to_csv()),
+        "markdown" | "md" => Ok(t.to_markdown()),
+        other => Err(JsError::new(&format!(
+            "unknown table format '{other}': use csv or markdown"
+        ))),
+    }
 }
 
 #[wasm_bindgen]
@@ -47,7 +81,11 @@ impl Session {
     ) -> Result<Session, JsError> {
         let import: ImportOptions = parse("import options", import_options_json)?;
         let table = survkit_report::load(bytes, file_name, &import).map_err(err)?;
-        Ok(Session { table, import })
+        Ok(Session {
+            table,
+            import,
+            report: None,
+        })
     }
 
     /// How the file was read and what each column holds, with the first rows (JSON).
@@ -90,11 +128,87 @@ impl Session {
         to_json(&list)
     }
 
-    /// Runs a Spec (JSON) and returns the Report (JSON).
-    pub fn analyze(&self, spec_json: &str) -> Result<String, JsError> {
+    /// Runs a Spec (JSON) and returns the Report (JSON). The Report is kept: the
+    /// tables, figures and R script below are rendered from it.
+    pub fn analyze(&mut self, spec_json: &str) -> Result<String, JsError> {
         let spec = Spec::from_json(spec_json).map_err(err)?;
         let report = run(&self.table, &spec).map_err(err)?;
-        to_json(&report)
+        let json = to_json(&report)?;
+        self.report = Some(report);
+        Ok(json)
+    }
+
+    /// Keeps a Report given as JSON (e.g. the page's, after the worker was restarted),
+    /// parsed once, as if it had just been computed.
+    pub fn set_report(&mut self, report_json: &str) -> Result<(), JsError> {
+        self.report = Some(Report::from_json(report_json).map_err(err)?);
+        Ok(())
+    }
+
+    /// The formatted tables of the last Report (JSON list of tables).
+    pub fn tables(&self) -> Result<String, JsError> {
+        tables_json(last(&self.report)?)
+    }
+
+    /// A figure of the last Report as SVG text (request as JSON).
+    pub fn figure_svg(&self, request_json: &str) -> Result<String, JsError> {
+        Ok(figure(last(&self.report)?, request_json)?.to_svg())
+    }
+
+    /// A figure of the last Report as a vector PDF.
+    pub fn figure_pdf(&self, request_json: &str) -> Result<Vec<u8>, JsError> {
+        Ok(figure(last(&self.report)?, request_json)?.to_pdf())
+    }
+
+    /// "Reproduce in R": an R script (survival package) that recomputes the last
+    /// Report's numbers from the user's file `file_name`.
+    pub fn r_script(&self, file_name: &str) -> Result<String, JsError> {
+        Ok(survkit_report::r_script(last(&self.report)?, file_name))
+    }
+
+    /// One formatted table of the last Report as `csv` or `markdown` text (`id` as in
+    /// [`Session::tables`]).
+    pub fn table_text(&self, id: &str, format: &str) -> Result<String, JsError> {
+        table_text_of(last(&self.report)?, id, format)
+    }
+}
+
+/// A Report read from its JSON (a saved Report), parsed once; rendered as a
+/// [`Session`]'s last Report is.
+#[wasm_bindgen]
+pub struct ReportView(Report);
+
+#[wasm_bindgen]
+impl ReportView {
+    /// Parses a Report's JSON.
+    #[wasm_bindgen(constructor)]
+    pub fn new(report_json: &str) -> Result<ReportView, JsError> {
+        Report::from_json(report_json).map(ReportView).map_err(err)
+    }
+
+    /// The formatted tables (JSON list of tables).
+    pub fn tables(&self) -> Result<String, JsError> {
+        tables_json(&self.0)
+    }
+
+    /// A figure as SVG text (request as JSON).
+    pub fn figure_svg(&self, request_json: &str) -> Result<String, JsError> {
+        Ok(figure(&self.0, request_json)?.to_svg())
+    }
+
+    /// A figure as a vector PDF.
+    pub fn figure_pdf(&self, request_json: &str) -> Result<Vec<u8>, JsError> {
+        Ok(figure(&self.0, request_json)?.to_pdf())
+    }
+
+    /// The R script that recomputes the Report from `file_name`.
+    pub fn r_script(&self, file_name: &str) -> String {
+        survkit_report::r_script(&self.0, file_name)
+    }
+
+    /// One formatted table as `csv` or `markdown` text.
+    pub fn table_text(&self, id: &str, format: &str) -> Result<String, JsError> {
+        table_text_of(&self.0, id, format)
     }
 }
 
@@ -106,58 +220,10 @@ pub fn analyze(bytes: &[u8], file_name: &str, spec_json: &str) -> Result<String,
     to_json(&report)
 }
 
-/// The formatted tables of a Report (JSON in, JSON list of tables out).
-#[wasm_bindgen]
-pub fn tables(report_json: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    to_json(&all_tables(&report))
-}
-
-/// A figure of a Report as SVG text.
-#[wasm_bindgen]
-pub fn figure_svg(report_json: &str, request_json: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    let req: FigureRequest = parse("figure request", request_json)?;
-    Ok(render(&report, &req).map_err(err)?.to_svg())
-}
-
-/// A figure of a Report as a vector PDF.
-#[wasm_bindgen]
-pub fn figure_pdf(report_json: &str, request_json: &str) -> Result<Vec<u8>, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    let req: FigureRequest = parse("figure request", request_json)?;
-    Ok(render(&report, &req).map_err(err)?.to_pdf())
-}
-
 /// Convention presets (Match R / SAS / Stata / Prism / lifelines) as JSON.
 #[wasm_bindgen]
 pub fn presets() -> Result<String, JsError> {
     to_json(&all_presets())
-}
-
-/// "Reproduce in R": an R script (survival package) that recomputes the Report's
-/// numbers from the user's file `file_name`.
-#[wasm_bindgen]
-pub fn r_script(report_json: &str, file_name: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    Ok(survkit_report::r_script(&report, file_name))
-}
-
-/// One formatted table of a Report as `csv` or `markdown` text (`id` as in [`tables`]).
-#[wasm_bindgen]
-pub fn table_text(report_json: &str, id: &str, format: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    let t = all_tables(&report)
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| JsError::new(&format!("no table '{id}' in this Report")))?;
-    match format {
-        "csv" => Ok(t.to_csv()),
-        "markdown" | "md" => Ok(t.to_markdown()),
-        other => Err(JsError::new(&format!(
-            "unknown table format '{other}': use csv or markdown"
-        ))),
-    }
 }
 
 // ---- Benchmark exports (`npm run bench`, bench/wasm.mjs): per-task timing of the same

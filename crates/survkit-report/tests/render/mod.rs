@@ -6,27 +6,25 @@ use survkit_report::figures::{render, FigureRequest};
 use survkit_report::{r_script, tables, Report, TableOut};
 
 /// A Report ready to render.
-pub struct Rendered {
-    value: serde_json::Value,
+pub struct Rendered<'a> {
+    report: &'a Report,
 }
 
-impl Rendered {
-    pub fn new(report: &Report) -> Self {
-        Rendered {
-            value: serde_json::to_value(report).unwrap(),
-        }
+impl<'a> Rendered<'a> {
+    pub fn new(report: &'a Report) -> Self {
+        Rendered { report }
     }
 
     pub fn tables(&self) -> Vec<TableOut> {
-        tables(&self.value)
+        tables(self.report)
     }
 
     pub fn figure(&self, req: &FigureRequest) -> Result<Figure, String> {
-        render(&self.value, req)
+        render(self.report, req)
     }
 
     pub fn r_script(&self, file: &str) -> String {
-        r_script(&self.value, file)
+        r_script(self.report, file)
     }
 }
 
