@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Builds the page's WebAssembly package into www/pkg/:
 #   cargo (wasm32) -> wasm-bindgen (--target web) -> wasm-opt -> size report.
-# Quick when nothing changed. `--force` rebuilds regardless.
+# Quick when nothing changed. `--force` rebuilds regardless. `--bench` builds the
+# benchmark's module instead (the page's plus the bench_* exports, feature `bench`)
+# into target/bench/pkg/, for bench/wasm.mjs; the page's module never has them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/wasm-env.sh
 . scripts/wasm-env.sh
 
 out=www/pkg
+features=()
+force=
+for a in "$@"; do
+  case "$a" in
+    --force) force=--force ;;
+    --bench) out=target/bench/pkg features=(--features bench) ;;
+    *) echo "build-wasm.sh: unknown option $a (use --force, --bench)" >&2; exit 2 ;;
+  esac
+done
 wasm_out=$out/survkit_wasm_bg.wasm
-force=${1:-}
 
 # Up to date? (newer than every Rust source, manifest and the lock file)
 if [ "$force" != --force ] && [ -f "$wasm_out" ] && [ -f "$out/survkit_wasm.js" ] &&
@@ -23,12 +33,12 @@ ensure_wasm_bindgen_cli
 ensure_node_modules
 
 echo "== cargo build survkit-wasm for wasm32 ($WASM_MODE)"
-wasm_cargo build --profile wasm-release -p survkit-wasm
+wasm_cargo build --profile wasm-release -p survkit-wasm ${features[@]+"${features[@]}"}
 raw=$WASM_TARGET_DIR/$WASM_TARGET/wasm-release/survkit_wasm.wasm
 
 # Built in a staging directory and moved into www/pkg/ only when complete: an
 # interrupted build must not leave a module that the check above takes as up to date.
-stage=target/wasm-pkg.tmp
+stage=target/wasm-pkg.tmp$([ "$out" = www/pkg ] || echo .bench)
 rm -rf "$stage"
 echo "== wasm-bindgen"
 wasm-bindgen --target web --no-typescript --out-dir "$stage" "$raw"
@@ -54,5 +64,7 @@ bytes=$(wc -c <"$wasm_out")
 gz=$(gzip -9 -c "$wasm_out" | wc -c)
 printf '== %s: %s bytes raw, %s bytes gzipped (%.1f KB; budget 600 KB)\n' \
   "$wasm_out" "$bytes" "$gz" "$(awk -v g="$gz" 'BEGIN { print g / 1024 }')"
-mkdir -p target
-printf '{"raw_bytes": %s, "gzip_bytes": %s}\n' "$bytes" "$gz" >target/wasm-size.json
+if [ "$out" = www/pkg ]; then
+  mkdir -p target
+  printf '{"raw_bytes": %s, "gzip_bytes": %s}\n' "$bytes" "$gz" >target/wasm-size.json
+fi
