@@ -11,7 +11,9 @@ use survkit_core::cox::{self, Caveat, ChiSquareTest, CoxData, CoxFit, Ties};
 use survkit_core::Error;
 use survkit_data::{CovariateValues, Exclusion, Prepared};
 
-use crate::design::{self, Column, Design};
+pub mod design;
+
+use self::design::{Column, Design};
 use crate::Warning;
 
 /// Backward elimination settings (exploratory).
@@ -910,7 +912,7 @@ mod tests {
 
     fn expected() -> Value {
         serde_json::from_str(include_str!(
-            "../../survkit-core/tests/fixtures/cox_report.json"
+            "../../../../survkit-core/tests/fixtures/cox_report.json"
         ))
         .unwrap()
     }

@@ -670,7 +670,7 @@ mod tests {
     /// `summary(f)$table`, `summary(f, times = 365)`, `survdiff(... ~ sex)`,
     /// `survdiff(... ~ sex + strata(ph.ecog))` on rows with ph.ecog.
     fn lung(strata: bool) -> Prepared {
-        let csv = include_str!("../../../tests/data/lung.csv");
+        let csv = include_str!("../../../../../tests/data/lung.csv");
         let mut p = Prepared {
             time_unit: "days".into(),
             ..Prepared::default()
