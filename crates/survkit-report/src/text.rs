@@ -223,3 +223,22 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shared_number_formats() {
+        assert_eq!(format_p(Some(0.0004)), "< 0.001");
+        assert_eq!(p_phrase(Some(0.0004)), "P < 0.001");
+        assert_eq!(p_phrase(Some(0.04567)), "P = 0.046");
+        assert_eq!(format_p(Some(f64::NAN)), "—");
+        assert_eq!(format_p(None), "—");
+        assert_eq!(format_num(Some(310.0)), "310");
+        assert_eq!(format_num(Some(15.614)), "15.61");
+        assert_eq!(format_num(None), "NR");
+        assert_eq!(format_ratio(Some(0.0432)), "0.043");
+        assert_eq!(format_pct(Some(0.4531)), "45.3%");
+    }
+}
