@@ -4,13 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::figure::{
-    cumhaz_plot, forest_plot, km_plot, loglog_plot, schoenfeld_plot, CumhazPlot, Figure,
-    FigureSize, ForestPlot, ForestRow, KmCurve, KmPlot, LoglogPlot, SchoenfeldPanel,
-    SchoenfeldPlot, StepCurve,
-};
-use crate::run::{EndpointReport, Report};
-use crate::text::{curve_label, fin, fin_opt, p_phrase};
+use crate::analysis::ANALYSES;
+use crate::figure::{Figure, FigureSize};
+use crate::run::Report;
+use crate::text::{fin, fin_opt};
 
 /// Which figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -76,39 +73,12 @@ fn pt(x: f64) -> f64 {
     fin(x).unwrap_or(f64::NAN)
 }
 
-fn pts(xs: &[f64]) -> Vec<f64> {
+pub(crate) fn pts(xs: &[f64]) -> Vec<f64> {
     xs.iter().map(|&x| pt(x)).collect()
 }
 
-fn pts_opt(xs: &[Option<f64>]) -> Vec<f64> {
+pub(crate) fn pts_opt(xs: &[Option<f64>]) -> Vec<f64> {
     xs.iter().map(|&x| fin_opt(x).unwrap_or(f64::NAN)).collect()
-}
-
-fn curves(ep: &EndpointReport, group_name: Option<&str>) -> Vec<KmCurve> {
-    ep.survival
-        .km
-        .iter()
-        .map(|c| {
-            let f = &c.fit;
-            let time = pts(&f.time);
-            let censor_times = time
-                .iter()
-                .zip(&f.n_censor)
-                .filter(|(_, &nc)| nc > 0.0)
-                .map(|(&t, _)| t)
-                .collect();
-            KmCurve {
-                label: curve_label(c, group_name),
-                surv: pts(&f.surv),
-                lower: pts_opt(&f.lower),
-                upper: pts_opt(&f.upper),
-                n_risk: pts(&f.n_risk),
-                censor_times,
-                median: fin_opt(f.median.estimate),
-                time,
-            }
-        })
-        .collect()
 }
 
 /// Renders the requested figure of a Report.
@@ -133,142 +103,33 @@ pub fn render(report: &Report, req: &FigureRequest) -> Result<Figure, String> {
     if req.height_cm.is_some() {
         size.height = req.height_cm;
     }
-    let group_name = crate::text::group_name(report);
-    let unit = ep.time_unit.clone();
-    let name = ep.name.clone();
-    let fig = match req.kind {
-        FigureKind::Km => {
-            let mut p = KmPlot {
-                curves: curves(ep, group_name.as_deref()),
-                time_unit: unit,
-                ..Default::default()
-            };
-            if let Some(t) = &req.title {
-                p.title = t.clone();
-            }
-            if let Some(x) = &req.x_label {
-                p.x_label = x.clone();
-            }
-            p.x_max = req.x_max;
-            p.x_tick = req.x_tick;
-            macro_rules! opt {
-                ($($f:ident),*) => { $( if let Some(v) = req.$f { p.$f = v; } )* };
-            }
-            opt!(
-                show_ci,
-                show_censor,
-                show_risk_table,
-                show_median_lines,
-                cumulative_incidence,
-                monochrome
-            );
-            if req.show_p.unwrap_or(true) {
-                let mut lines = Vec::new();
-                if let Some(t) = ep.survival.tests.first() {
-                    lines.push(format!("Log-rank {}", p_phrase(fin(t.p))));
-                }
-                if !lines.is_empty() {
-                    p.annotation = Some(lines.join("\n"));
-                }
-            }
-            km_plot(&p, &size)
-        }
-        FigureKind::Cumhaz => {
-            let cs = ep
-                .survival
-                .km
-                .iter()
-                .map(|c| StepCurve {
-                    label: curve_label(c, group_name.as_deref()),
-                    time: pts(&c.fit.time),
-                    value: pts(&c.fit.cumhaz),
-                    lower: Vec::new(),
-                    upper: Vec::new(),
-                })
-                .collect();
-            let p = CumhazPlot {
-                curves: cs,
-                time_unit: unit,
-                x_max: req.x_max,
-                x_tick: req.x_tick,
-                monochrome: req.monochrome.unwrap_or(false),
-                ..Default::default()
-            };
-            cumhaz_plot(&p, &size)
-        }
-        FigureKind::Loglog => {
-            let p = LoglogPlot {
-                curves: curves(ep, group_name.as_deref()),
-                time_unit: unit,
-                monochrome: req.monochrome.unwrap_or(false),
-                ..Default::default()
-            };
-            loglog_plot(&p, &size)
-        }
-        FigureKind::Schoenfeld => {
-            let model = ep.cox.cox.as_ref().ok_or_else(|| {
-                format!(
-                    "{name}: no multivariable Cox model in this Report; choose covariates first"
-                )
-            })?;
-            let zph = model.zph.as_ref().ok_or_else(|| {
-                format!("{name}: the proportional-hazards check was not run; turn it on (cox.zph) first")
-            })?;
-            let time = pts(&zph.time);
-            let panels = zph
-                .residuals
-                .iter()
-                .map(|r| {
-                    // The line at the fitted coefficient, for a term with one coefficient.
-                    let coefs: Vec<f64> = model
-                        .terms
-                        .iter()
-                        .filter(|t| t.variable == r.variable)
-                        .filter_map(|t| fin_opt(t.coef))
-                        .collect();
-                    SchoenfeldPanel {
-                        term: r.variable.clone(),
-                        time: time.clone(),
-                        residual: pts(&r.values),
-                        coef: (coefs.len() == 1).then(|| coefs[0]),
-                        ..Default::default()
-                    }
-                })
-                .collect();
-            let p = SchoenfeldPlot {
-                panels,
-                x_label: format!("Time ({unit})"),
-                monochrome: req.monochrome.unwrap_or(false),
-            };
-            schoenfeld_plot(&p, &size)
-        }
-        FigureKind::Forest => {
-            let model = ep.cox.cox.as_ref().ok_or_else(|| {
-                format!(
-                    "{name}: no multivariable Cox model in this Report; choose covariates first"
-                )
-            })?;
-            let rows = model
-                .terms
-                .iter()
-                .map(|t| ForestRow {
-                    label: t.variable.clone(),
-                    level: crate::text::term_level(t),
-                    reference: false,
-                    hazard_ratio: fin_opt(t.hazard_ratio),
-                    lower: fin_opt(t.lower),
-                    upper: fin_opt(t.upper),
-                    p: fin_opt(t.p),
-                    n: None,
-                })
-                .collect();
-            let p = ForestPlot {
-                rows,
-                conf_level: 100.0 * report.conventions.conf_level,
-                ..Default::default()
-            };
-            forest_plot(&p, &size)
-        }
+    let cx = FigureContext {
+        report,
+        req,
+        size: &size,
+        group_name: crate::text::group_name(report),
     };
-    fig.map_err(|e| format!("the figure could not be drawn: {e}"))
+    for a in ANALYSES {
+        if let Some(fig) = a.figure(&cx, ep) {
+            return fig;
+        }
+    }
+    Err(format!("no analysis draws the figure {:?}", req.kind))
+}
+
+/// What an analysis needs to draw one figure.
+pub(crate) struct FigureContext<'a> {
+    /// The whole Report (conventions, Spec).
+    pub report: &'a Report,
+    /// The request.
+    pub req: &'a FigureRequest,
+    /// The physical size, with the page's cm shortcuts applied.
+    pub size: &'a FigureSize,
+    /// The group variable's name, for curve labels.
+    pub group_name: Option<String>,
+}
+
+/// A layout error in words.
+pub(crate) fn drawn(e: crate::figure::FigureError) -> String {
+    format!("the figure could not be drawn: {e}")
 }

@@ -9,3 +9,21 @@
 
 pub mod cox;
 pub mod survival;
+
+use crate::figure::Figure;
+use crate::figures::FigureContext;
+use crate::run::EndpointReport;
+use crate::tables::{TableContext, TableOut};
+
+/// What the renderers ask of each analysis, for one endpoint of a Report. Every
+/// method reads the analysis' own section of the typed [`EndpointReport`].
+pub(crate) trait Analysis: Sync {
+    /// Appends this analysis' tables.
+    fn tables(&self, cx: &TableContext, ep: &EndpointReport, out: &mut Vec<TableOut>);
+
+    /// Draws the requested figure if it is one of this analysis' figures.
+    fn figure(&self, cx: &FigureContext, ep: &EndpointReport) -> Option<Result<Figure, String>>;
+}
+
+/// Every analysis, in the order of the Report's sections, tables and text.
+pub(crate) const ANALYSES: &[&dyn Analysis] = &[&survival::Survival, &cox::Cox];

@@ -6,6 +6,8 @@
 //! Each model uses its own complete cases, so each states its own n and events and lists
 //! the rows it leaves out.
 
+mod figures;
+mod tables;
 use serde::{Deserialize, Serialize};
 use survkit_core::cox::{self, Caveat, ChiSquareTest, CoxData, CoxFit, Ties};
 use survkit_core::Error;
@@ -898,6 +900,28 @@ fn subset(p: &Prepared, rows: &[usize]) -> Prepared {
         excluded: Vec::new(),
         event_coding: p.event_coding.clone(),
         warnings: Vec::new(),
+    }
+}
+
+/// Cox regression: univariable screen, multivariable model, checks.
+pub(crate) struct Cox;
+
+impl crate::analysis::Analysis for Cox {
+    fn tables(
+        &self,
+        cx: &crate::tables::TableContext,
+        ep: &crate::run::EndpointReport,
+        out: &mut Vec<crate::tables::TableOut>,
+    ) {
+        tables::tables(cx, ep, out);
+    }
+
+    fn figure(
+        &self,
+        cx: &crate::figures::FigureContext,
+        ep: &crate::run::EndpointReport,
+    ) -> Option<Result<crate::figure::Figure, String>> {
+        figures::figure(cx, ep)
     }
 }
 

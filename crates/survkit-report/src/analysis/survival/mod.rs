@@ -8,6 +8,8 @@
 //! Harrington & Fleming 1982; Schemper & Smith 1996; Royston & Parmar 2013); this module
 //! only decides what to compute for the user's options and labels the results.
 
+mod figures;
+mod tables;
 use serde::{Deserialize, Serialize};
 use survkit_core::compare::{self, PAdjust, RatioCi, TestMethod, TestResult};
 use survkit_core::followup::{follow_up, FollowUp};
@@ -577,6 +579,28 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
         conventions,
         warnings,
     })
+}
+
+/// Kaplan–Meier, follow-up and the tests between groups.
+pub(crate) struct Survival;
+
+impl crate::analysis::Analysis for Survival {
+    fn tables(
+        &self,
+        cx: &crate::tables::TableContext,
+        ep: &crate::run::EndpointReport,
+        out: &mut Vec<crate::tables::TableOut>,
+    ) {
+        tables::tables(cx, ep, out);
+    }
+
+    fn figure(
+        &self,
+        cx: &crate::figures::FigureContext,
+        ep: &crate::run::EndpointReport,
+    ) -> Option<Result<crate::figure::Figure, String>> {
+        figures::figure(cx, ep)
+    }
 }
 
 #[cfg(test)]
