@@ -2,6 +2,7 @@
 //! number formats used by every table (page, CLI, exports), so both shells show the
 //! same text.
 
+use crate::analysis::ANALYSES;
 use crate::cox::Term;
 use crate::run::{Conventions, EndpointReport, Report};
 use crate::spec::Spec;
@@ -93,7 +94,7 @@ pub(crate) fn serde_name<T: serde::Serialize>(x: &T) -> String {
         .unwrap_or_default()
 }
 
-fn conf_words(conf_type: &str) -> &'static str {
+pub(crate) fn conf_words(conf_type: &str) -> &'static str {
     match conf_type {
         "log-log" => "the log-log transformation",
         "plain" => "no transformation (plain)",
@@ -142,29 +143,14 @@ pub fn curve_label(curve: &Curve, group_name: Option<&str>) -> String {
     }
 }
 
-/// The methods paragraph and results sentence for one endpoint.
+/// The methods paragraph and results sentence for one endpoint: each analysis'
+/// methods sentences (in the order of [`crate::analysis::ANALYSES`]), the units and
+/// version, then the counts and each analysis' results sentences.
 pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
-    let conf = serde_name(&spec.survival.km.conf_type);
-    let level = format_num(Some(100.0 * spec.survival.km.conf_level));
     let unit = &ep.time_unit;
-    let mut s = format!(
-        "Survival was estimated with the Kaplan–Meier method; standard errors used Greenwood's formula and {level}% confidence intervals used {}. Medians and their confidence intervals were read off the survival curve as in R's survival package. Median follow-up was estimated with the reverse Kaplan–Meier method.",
-        conf_words(&conf)
-    );
-    let group_name = spec
-        .group
-        .as_ref()
-        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()));
-    let tests = &ep.survival.tests;
-    if group_name.is_some() && !tests.is_empty() {
-        s.push_str(" Survival curves were compared with the log-rank test.");
-    }
-    if ep.cox.cox.is_some() || !ep.cox.univariable.is_empty() {
-        let ties = serde_name(&spec.cox.ties);
-        s.push_str(&format!(
-            " Hazard ratios with {level}% confidence intervals were estimated with Cox proportional-hazards regression ({} method for tied event times), first for each variable alone and then for the chosen variables together.",
-            if ties == "breslow" { "Breslow's" } else { "Efron's" }
-        ));
+    let mut s = String::new();
+    for a in ANALYSES {
+        a.methods(ep, spec, &mut s);
     }
     s.push_str(&format!(
         " Times are in {unit}{}. Analyses were performed with survkit {}.",
@@ -175,53 +161,33 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         },
         env!("CARGO_PKG_VERSION")
     ));
-    // Results sentence.
-    let name = if ep.name.is_empty() {
+    // Results.
+    s.push_str(&format!(
+        "\n\nOf {} patients, {} had an event ({}).",
+        ep.n,
+        ep.events,
+        endpoint_words(ep)
+    ));
+    for a in ANALYSES {
+        a.results(ep, spec, &mut s);
+    }
+    s
+}
+
+/// The endpoint's name in a sentence ("survival" when it has none).
+pub(crate) fn endpoint_words(ep: &EndpointReport) -> &str {
+    if ep.name.is_empty() {
         "survival"
     } else {
         &ep.name
-    };
-    s.push_str(&format!(
-        "\n\nOf {} patients, {} had an event ({name}).",
-        ep.n, ep.events
-    ));
-    let fu = &ep.survival.followup;
-    if let Some(m) = fin_opt(fu.median) {
-        s.push_str(&format!(
-            " Median follow-up was {} {unit} (95% CI {}–{}).",
-            format_num(Some(m)),
-            format_num(fin_opt(fu.lower)),
-            format_num(fin_opt(fu.upper))
-        ));
     }
-    let parts: Vec<String> = ep
-        .survival
-        .km
-        .iter()
-        .map(|c| {
-            let m = &c.fit.median;
-            let est = fin_opt(m.estimate);
-            let label = curve_label(c, group_name.as_deref());
-            if est.is_none() {
-                format!("not reached for {label}")
-            } else {
-                format!(
-                    "{} {unit} (95% CI {}–{}) for {label}",
-                    format_num(est),
-                    format_num(fin_opt(m.lower)),
-                    format_num(fin_opt(m.upper))
-                )
-            }
-        })
-        .collect();
-    if !parts.is_empty() {
-        s.push_str(&format!(" Median {name} was {}", parts.join(" and ")));
-        if let Some(t) = tests.first() {
-            s.push_str(&format!(" (log-rank {})", p_phrase(fin(t.p))));
-        }
-        s.push('.');
-    }
-    s
+}
+
+/// The group variable's name as the Spec labels it.
+pub(crate) fn spec_group_name(spec: &Spec) -> Option<String> {
+    spec.group
+        .as_ref()
+        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()))
 }
 
 #[cfg(test)]

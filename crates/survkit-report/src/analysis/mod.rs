@@ -13,6 +13,7 @@ pub mod survival;
 use crate::figure::Figure;
 use crate::figures::FigureContext;
 use crate::run::EndpointReport;
+use crate::spec::Spec;
 use crate::tables::{TableContext, TableOut};
 
 /// What the renderers ask of each analysis, for one endpoint of a Report. Every
@@ -23,6 +24,12 @@ pub(crate) trait Analysis: Sync {
 
     /// Draws the requested figure if it is one of this analysis' figures.
     fn figure(&self, cx: &FigureContext, ep: &EndpointReport) -> Option<Result<Figure, String>>;
+
+    /// Appends this analysis' sentences of the methods paragraph.
+    fn methods(&self, ep: &EndpointReport, spec: &Spec, s: &mut String);
+
+    /// Appends this analysis' sentences of the results.
+    fn results(&self, _ep: &EndpointReport, _spec: &Spec, _s: &mut String) {}
 }
 
 /// Every analysis, in the order of the Report's sections, tables and text.

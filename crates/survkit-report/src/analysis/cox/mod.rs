@@ -8,6 +8,7 @@
 
 mod figures;
 mod tables;
+mod text;
 use serde::{Deserialize, Serialize};
 use survkit_core::cox::{self, Caveat, ChiSquareTest, CoxData, CoxFit, Ties};
 use survkit_core::Error;
@@ -922,6 +923,10 @@ impl crate::analysis::Analysis for Cox {
         ep: &crate::run::EndpointReport,
     ) -> Option<Result<crate::figure::Figure, String>> {
         figures::figure(cx, ep)
+    }
+
+    fn methods(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
+        text::methods(ep, spec, s);
     }
 }
 

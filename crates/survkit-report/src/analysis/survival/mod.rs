@@ -10,6 +10,7 @@
 
 mod figures;
 mod tables;
+mod text;
 use serde::{Deserialize, Serialize};
 use survkit_core::compare::{self, PAdjust, RatioCi, TestMethod, TestResult};
 use survkit_core::followup::{follow_up, FollowUp};
@@ -600,6 +601,14 @@ impl crate::analysis::Analysis for Survival {
         ep: &crate::run::EndpointReport,
     ) -> Option<Result<crate::figure::Figure, String>> {
         figures::figure(cx, ep)
+    }
+
+    fn methods(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
+        text::methods(ep, spec, s);
+    }
+
+    fn results(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
+        text::results(ep, spec, s);
     }
 }
 
