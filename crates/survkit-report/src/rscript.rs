@@ -22,9 +22,9 @@
 
 use std::fmt::Write as _;
 
-use survkit_core::compare::TestMethod;
 use survkit_data::{EventMeaning, VariableSpec};
 
+use crate::analysis::ANALYSES;
 use crate::run::{EndpointReport, Report};
 use crate::text::serde_name;
 
@@ -33,7 +33,7 @@ use crate::text::serde_name;
 use survkit_data::{CENSOR_WORDS, EVENT_WORDS};
 
 /// An R string literal.
-fn q(s: &str) -> String {
+pub(crate) fn q(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for ch in s.chars() {
@@ -54,13 +54,13 @@ fn q(s: &str) -> String {
 }
 
 /// An R character vector.
-fn qv<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn qv<S: AsRef<str>>(items: &[S]) -> String {
     let parts: Vec<String> = items.iter().map(|s| q(s.as_ref())).collect();
     format!("c({})", parts.join(", "))
 }
 
 /// An R numeric literal (`NA` for non-finite).
-fn rn(x: f64) -> String {
+pub(crate) fn rn(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {
@@ -68,19 +68,19 @@ fn rn(x: f64) -> String {
     }
 }
 
-fn nv(xs: &[f64]) -> String {
+pub(crate) fn nv(xs: &[f64]) -> String {
     let parts: Vec<String> = xs.iter().map(|&x| rn(x)).collect();
     format!("c({})", parts.join(", "))
 }
 
 /// A name usable in an R formula.
-fn bq(s: &str) -> String {
+pub(crate) fn bq(s: &str) -> String {
     format!("`{}`", s.replace('`', "'"))
 }
 
 /// The finite numbers of a list (the others are `null` in the Report JSON and were
 /// never written into a script).
-fn nums(xs: &[f64]) -> Vec<f64> {
+pub(crate) fn nums(xs: &[f64]) -> Vec<f64> {
     xs.iter().copied().filter(|x| x.is_finite()).collect()
 }
 
@@ -175,6 +175,22 @@ fn cox_levels(ep: &EndpointReport, name: &str) -> Option<Vec<String>> {
         }
     }
     Some(levels)
+}
+
+/// What an analysis' R code needs for one endpoint: the data frame `e` holds `time`,
+/// `status` (and `entry`, `group`, `strata_var`, the covariates, `.weights`,
+/// `.cluster` as the Spec asks) on the rows survkit analysed.
+pub(crate) struct RContext<'a> {
+    /// The Report (its Spec and conventions).
+    pub report: &'a Report,
+    /// The endpoint.
+    pub ep: &'a EndpointReport,
+    /// `Surv(time, status)` or `Surv(entry, time, status)`.
+    pub surv: &'static str,
+    /// `e$group` exists.
+    pub has_group: bool,
+    /// `e$strata_var` exists.
+    pub has_strata: bool,
 }
 
 /// Writes an R script that recomputes the Report's numbers from `data_file` with R's
@@ -277,22 +293,6 @@ pub fn r_script(report: &Report, data_file: &str) -> String {
         };
         let _ = writeln!(s, "keep <- keep & !is.na({x}) & ({test})");
     }
-
-    let survival = &spec.survival;
-    let conf_type = report.conventions.km_conf_type.clone();
-    let conf_level = report.conventions.conf_level;
-    let cox_level = spec.cox.conf_level;
-    let ties = report.conventions.cox_ties.clone();
-    let quantiles = {
-        let q = nums(&survival.km.quantiles);
-        if q.is_empty() {
-            vec![0.25, 0.5, 0.75]
-        } else {
-            q
-        }
-    };
-    let times = nums(&survival.km.times);
-    let tests: Vec<TestMethod> = survival.tests.clone();
 
     s.push_str("\nresults <- list()\n");
     let default_endpoint = survkit_data::EndpointSpec::default();
@@ -449,142 +449,15 @@ pub fn r_script(report: &Report, data_file: &str) -> String {
             name.replace('"', "'")
         );
 
-        // ---- Kaplan–Meier
-        let rhs = if has_group { "group" } else { "1" };
-        let _ = writeln!(
-            s,
-            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
-            if times.is_empty() { "" } else { ", survival at times" },
-            q(&conf_type),
-            rn(conf_level),
-            nv(&quantiles)
-        );
-        let rmean = survival
-            .km
-            .rmst_tau
-            .map(rn)
-            .unwrap_or_else(|| "\"common\"".into());
-        let _ = writeln!(
-            s,
-            "print(fit, rmean = {rmean})  # restricted mean survival time"
-        );
-        s.push_str(&format!("tab <- summary(fit, rmean = {rmean})$table\n"));
-        s.push_str(
-            "if (is.null(dim(tab))) tab <- t(as.matrix(tab))\n\
-             lev <- if (is.null(fit$strata)) \"all\" else sub(\"^group=\", \"\", names(fit$strata))\n\
-             medians <- data.frame(group = lev, n = unname(tab[, \"records\"]), events = unname(tab[, \"events\"]),\n\
-             \x20                     median = unname(tab[, \"median\"]), lower = unname(tab[, grep(\"LCL$\", colnames(tab))]),\n\
-             \x20                     upper = unname(tab[, grep(\"UCL$\", colnames(tab))]), rmean = unname(tab[, \"rmean\"]))\n",
-        );
-        if !times.is_empty() {
-            let _ = writeln!(
-                s,
-                "st <- summary(fit, times = {}, extend = TRUE)\nprint(st)\nat_times <- data.frame(group = if (is.null(st$strata)) \"all\" else sub(\"^group=\", \"\", as.character(st$strata)),\n                       time = st$time, surv = st$surv, lower = st$lower, upper = st$upper)",
-                nv(&times)
-            );
-        } else {
-            s.push_str("at_times <- NULL\n");
-        }
-
-        // ---- follow-up
-        s.push_str(
-            "\n# 4. Median follow-up by reverse Kaplan-Meier (censoring as the event).\n\
-             fu_fit <- survfit(Surv(time, 1 - status) ~ 1, data = e, conf.type = ",
-        );
-        let _ = writeln!(
-            s,
-            "{}, conf.int = {})\nfu <- quantile(fu_fit, probs = 0.5)\nfollowup <- list(median = unname(fu$quantile), lower = unname(fu$lower), upper = unname(fu$upper))\ncat(\"Median follow-up:\", followup$median, \"(\", followup$lower, \"-\", followup$upper, \")\\n\")",
-            q(&conf_type),
-            rn(conf_level)
-        );
-
-        // ---- tests
-        s.push_str("\n# 5. Tests comparing the groups.\ntests <- list()\n");
-        if has_group {
-            let strata_term = if has_strata {
-                " + strata(strata_var)"
-            } else {
-                ""
-            };
-            let list = if tests.is_empty() {
-                vec![TestMethod::LogRank]
-            } else {
-                tests.clone()
-            };
-            for t in &list {
-                let (label, rho) = match t {
-                    TestMethod::LogRank => ("log-rank", 0.0),
-                    TestMethod::PetoPeto => ("peto-peto", 1.0),
-                    other => {
-                        // The test as the Spec's JSON writes it (keys sorted).
-                        let named = serde_json::to_value(other)
-                            .map(|v| v.to_string())
-                            .unwrap_or_default();
-                        let _ = writeln!(
-                            s,
-                            "# survkit also ran {named}; survdiff() has no such test (see survival::survdiff rho)."
-                        );
-                        continue;
-                    }
-                };
-                let _ = writeln!(
-                    s,
-                    "sd <- survdiff({surv} ~ group{strata_term}, data = e, rho = {})\nprint(sd)\ntests[[length(tests) + 1]] <- list(method = {}, chisq = sd$chisq, df = length(sd$n) - 1, p = pchisq(sd$chisq, length(sd$n) - 1, lower.tail = FALSE))",
-                    rn(rho),
-                    q(label)
-                );
-            }
-        }
-
-        // ---- Cox
-        s.push_str("\n# 6. Cox proportional-hazards models.\n");
-        let strata_term = if has_strata {
-            " + strata(strata_var)"
-        } else {
-            ""
+        let cx = RContext {
+            report,
+            ep,
+            surv,
+            has_group,
+            has_strata,
         };
-        let mut extra = String::new();
-        if weights.is_some() {
-            extra.push_str(", weights = .weights");
-        }
-        if spec.cluster.is_some() {
-            extra.push_str(", cluster = .cluster");
-        }
-        s.push_str(
-            "cox_terms <- function(m, level) {\n  sm <- summary(m, conf.int = level)\n  ci <- sm$conf.int\n  data.frame(term = rownames(sm$coefficients), hr = unname(ci[, 1]),\n             lower = unname(ci[, 3]), upper = unname(ci[, 4]), p = unname(sm$coefficients[, ncol(sm$coefficients)]))\n}\nunivariable <- list()\nmultivariable <- NULL\n",
-        );
-        let univ: Vec<String> = ep
-            .cox
-            .univariable
-            .iter()
-            .map(|u| u.variable.clone())
-            .collect();
-        for v in &univ {
-            let _ = writeln!(
-                s,
-                "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(m)\nunivariable[[{}]] <- cox_terms(m, {})",
-                bq(v),
-                q(&ties),
-                q(v),
-                rn(cox_level)
-            );
-        }
-        let multi: Vec<String> = ep
-            .cox
-            .cox
-            .as_ref()
-            .map(|m| m.variables.clone())
-            .unwrap_or_default();
-        if !multi.is_empty() {
-            let rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
-            let _ = writeln!(
-                s,
-                "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(summary(m, conf.int = {}))\nmultivariable <- cox_terms(m, {})",
-                rhs.join(" + "),
-                q(&ties),
-                rn(cox_level),
-                rn(cox_level)
-            );
+        for a in ANALYSES {
+            a.r_code(&cx, &mut s);
         }
         let _ = writeln!(
             s,

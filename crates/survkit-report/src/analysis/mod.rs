@@ -12,6 +12,7 @@ pub mod survival;
 
 use crate::figure::Figure;
 use crate::figures::FigureContext;
+use crate::rscript::RContext;
 use crate::run::EndpointReport;
 use crate::spec::Spec;
 use crate::tables::{TableContext, TableOut};
@@ -30,6 +31,9 @@ pub(crate) trait Analysis: Sync {
 
     /// Appends this analysis' sentences of the results.
     fn results(&self, _ep: &EndpointReport, _spec: &Spec, _s: &mut String) {}
+
+    /// Appends this analysis' part of the "Reproduce in R" script for one endpoint.
+    fn r_code(&self, cx: &RContext, s: &mut String);
 }
 
 /// Every analysis, in the order of the Report's sections, tables and text.

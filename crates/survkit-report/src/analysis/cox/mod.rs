@@ -7,6 +7,7 @@
 //! the rows it leaves out.
 
 mod figures;
+mod rcode;
 mod tables;
 mod text;
 use serde::{Deserialize, Serialize};
@@ -923,6 +924,10 @@ impl crate::analysis::Analysis for Cox {
         ep: &crate::run::EndpointReport,
     ) -> Option<Result<crate::figure::Figure, String>> {
         figures::figure(cx, ep)
+    }
+
+    fn r_code(&self, cx: &crate::rscript::RContext, s: &mut String) {
+        rcode::r_code(cx, s);
     }
 
     fn methods(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {

@@ -9,6 +9,7 @@
 //! only decides what to compute for the user's options and labels the results.
 
 mod figures;
+mod rcode;
 mod tables;
 mod text;
 use serde::{Deserialize, Serialize};
@@ -601,6 +602,10 @@ impl crate::analysis::Analysis for Survival {
         ep: &crate::run::EndpointReport,
     ) -> Option<Result<crate::figure::Figure, String>> {
         figures::figure(cx, ep)
+    }
+
+    fn r_code(&self, cx: &crate::rscript::RContext, s: &mut String) {
+        rcode::r_code(cx, s);
     }
 
     fn methods(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
