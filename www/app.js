@@ -453,6 +453,9 @@ function renderRoles() {
   $('#group-levels').placeholder = gv.length ? `e.g. ${gv.slice(0, 4).join(', ')}` : 'as in the file';
   $('#group-ref').disabled = !g;
   fillSelect($('#strata-col'), names, spec.strata?.column || '', '(none)');
+  fillSelect($('#weights-col'), names, spec.weights || '', '(none)');
+  fillSelect($('#cluster-col'), names, spec.cluster || '', '(none)');
+  $('#row-filter').value = (spec.filter || []).map((f) => `${f.column} ${f.op} ${f.value}`).join('; ');
 
   // Covariates: one checkbox per column, and the coding of each chosen one.
   const chosen = new Map((spec.covariates || []).map((c) => [c.column, c]));
@@ -501,6 +504,21 @@ function renderRoles() {
 
 const numberList = (text) => text.split(/[;\s,]+/).filter(Boolean).map(Number).filter((x) => Number.isFinite(x));
 const optNumber = (text) => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
+
+/** "age >= 18; arm != placebo" as the Spec's row filter (the engine checks the
+ *  columns and values); a condition it cannot split is reported, not dropped. */
+function readFilter(text, incomplete) {
+  const out = [];
+  for (const part of text.split(';').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(.+?)\s*(==|!=|<=|>=|<|>|=)\s*(.+)$/.exec(part);
+    if (!m) {
+      incomplete.push(`Write the row filter “${part}” as column, comparison, value (e.g. age >= 18).`);
+      continue;
+    }
+    out.push({ column: m[1].trim(), op: m[2] === '=' ? '==' : m[2], value: m[3].trim() });
+  }
+  return out;
+}
 
 /** Reads the form into the Spec (the user's choices only; the engine validates). */
 function readRoles() {
@@ -554,6 +572,9 @@ function readRoles() {
   }
   const s = $('#strata-col').value;
   spec.strata = s ? { ...(spec.strata?.column === s ? spec.strata : {}), column: s } : null;
+  spec.weights = $('#weights-col').value || null;
+  spec.cluster = $('#cluster-col').value || null;
+  spec.filter = readFilter($('#row-filter').value, incomplete);
   const conf = Number($('#conf-level').value);
   spec.survival = {
     ...spec.survival,
