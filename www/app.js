@@ -31,6 +31,7 @@ function startWorker() {
       } else {
         const err = new Error(msg.message);
         if (msg.staleReport) err.staleReport = true;
+        if (msg.kind) err.kind = msg.kind; // {kind: 'unmapped-event-values', endpoint, column, values, ...}
         job.reject(err);
       }
     } else {

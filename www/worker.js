@@ -130,6 +130,10 @@ self.onmessage = async (event) => {
   } catch (err) {
     // A trap (Rust panic) leaves the module unusable: tell the page to start a new worker.
     const fatal = err instanceof WebAssembly.RuntimeError;
-    reply(id, 'error', { message: err && err.message ? err.message : String(err), fatal, staleReport: !!(err && err.staleReport) });
+    // The engine's errors carry their kind (e.g. unmapped-event-values with the values
+    // and the endpoint) beside the message, so the page can act on it.
+    let kind = null;
+    try { kind = err && err.survkit ? JSON.parse(err.survkit) : null; } catch { kind = null; }
+    reply(id, 'error', { message: err && err.message ? err.message : String(err), fatal, staleReport: !!(err && err.staleReport), kind });
   }
 };

@@ -10,17 +10,7 @@ use crate::survival::{survival_section, SurvivalSection};
 use crate::text;
 use crate::Warning;
 
-/// Why no Report could be produced at all (as opposed to warnings inside a Report).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError(pub String);
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RunError {}
+pub use crate::error::{RunError, RunErrorKind};
 
 /// The conventions that produced the numbers, so that readers can match other tools.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,9 +197,10 @@ impl Report {
     /// Not a Report of this survkit's layout.
     pub fn from_json(json: &str) -> Result<Report, RunError> {
         serde_json::from_str(json).map_err(|e| {
-            RunError(format!(
-                "this file could not be read as a survkit Report: {e}"
-            ))
+            RunError::new(
+                RunErrorKind::Report,
+                format!("this file could not be read as a survkit Report: {e}"),
+            )
         })
     }
 }
@@ -220,7 +211,7 @@ impl Report {
 /// # Errors
 /// The file cannot be read as a table, or the Spec cannot be applied to it.
 pub fn analyze_bytes(bytes: &[u8], file_name: &str, spec: &Spec) -> Result<Report, RunError> {
-    let table = import(bytes, file_name, &spec.import).map_err(|e| RunError(e.to_string()))?;
+    let table = import(bytes, file_name, &spec.import).map_err(|e| RunError::import(&e))?;
     run(&table, spec)
 }
 
@@ -229,7 +220,7 @@ pub fn analyze_bytes(bytes: &[u8], file_name: &str, spec: &Spec) -> Result<Repor
 /// # Errors
 /// The file cannot be read as a table.
 pub fn load(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table, RunError> {
-    import(bytes, file_name, opts).map_err(|e| RunError(e.to_string()))
+    import(bytes, file_name, opts).map_err(|e| RunError::import(&e))
 }
 
 /// Runs the Spec on an imported table.
@@ -239,9 +230,9 @@ pub fn load(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table
 /// read, or no row is usable. Statistical caveats are warnings in the Report instead.
 pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
     if spec.endpoints.is_empty() {
-        return Err(RunError(
-            "no endpoint chosen: pick the time column and the event column (or a start date, an end date and the event column)."
-                .into(),
+        return Err(RunError::new(
+            RunErrorKind::NoEndpoint,
+            "no endpoint chosen: pick the time column and the event column (or a start date, an end date and the event column).",
         ));
     }
     let mut cox_opts = spec.cox.clone();
@@ -259,26 +250,36 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
     for i in 0..spec.endpoints.len() {
         let p = prepare(table, &spec.prepare_spec(i)).map_err(|e| {
             let name = &spec.endpoints[i].name;
-            if spec.endpoints.len() > 1 && !name.is_empty() {
-                RunError(format!("endpoint {name}: {e}"))
+            let message = if spec.endpoints.len() > 1 && !name.is_empty() {
+                format!("endpoint {name}: {e}")
             } else {
-                RunError(e.to_string())
-            }
+                e.to_string()
+            };
+            RunError::prepare(&e, i, message)
         })?;
         let survival = survival_section(&p, &spec.survival).map_err(|e| {
-            RunError(format!(
-                "{}: the survival estimates could not be computed: {e}",
-                p.endpoint
-            ))
+            RunError::new(
+                RunErrorKind::Estimation {
+                    endpoint: i,
+                    analysis: "survival".into(),
+                },
+                format!(
+                    "{}: the survival estimates could not be computed: {e}",
+                    p.endpoint
+                ),
+            )
         })?;
         let cox = if cox_opts.covariates.is_empty() && cox_opts.univariable.is_empty() {
             CoxSection::default()
         } else {
             cox_section(&p, &cox_opts).map_err(|e| {
-                RunError(format!(
-                    "{}: the Cox model could not be computed: {e}",
-                    p.endpoint
-                ))
+                RunError::new(
+                    RunErrorKind::Estimation {
+                        endpoint: i,
+                        analysis: "cox".into(),
+                    },
+                    format!("{}: the Cox model could not be computed: {e}", p.endpoint),
+                )
             })?
         };
         let events = p.status.iter().filter(|&&s| s).count();

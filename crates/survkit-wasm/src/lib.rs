@@ -18,6 +18,21 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// A run error as a JS `Error` whose `message` is for people and whose `survkit`
+/// property is its kind as JSON (`{"kind": "unmapped-event-values", "endpoint": 0,
+/// "column": ..., "values": [...], "message": ...}`), so the page can act on it.
+fn run_err(e: survkit_report::RunError) -> JsValue {
+    let js = js_sys::Error::new(&e.message);
+    if let Ok(kind) = serde_json::to_string(&e) {
+        let _ = js_sys::Reflect::set(
+            &js,
+            &JsValue::from_str("survkit"),
+            &JsValue::from_str(&kind),
+        );
+    }
+    js.into()
+}
+
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsError> {
     serde_json::to_string(v).map_err(err)
 }
@@ -130,9 +145,9 @@ impl Session {
 
     /// Runs a Spec (JSON) and returns the Report (JSON). The Report is kept: the
     /// tables, figures and R script below are rendered from it.
-    pub fn analyze(&mut self, spec_json: &str) -> Result<String, JsError> {
-        let spec = Spec::from_json(spec_json).map_err(err)?;
-        let report = run(&self.table, &spec).map_err(err)?;
+    pub fn analyze(&mut self, spec_json: &str) -> Result<String, JsValue> {
+        let spec = Spec::from_json(spec_json).map_err(run_err)?;
+        let report = run(&self.table, &spec).map_err(run_err)?;
         let json = to_json(&report)?;
         self.report = Some(report);
         Ok(json)
@@ -214,10 +229,10 @@ impl ReportView {
 
 /// One-shot analysis of file bytes with a Spec (JSON), exactly as `survkit analyze --json`.
 #[wasm_bindgen]
-pub fn analyze(bytes: &[u8], file_name: &str, spec_json: &str) -> Result<String, JsError> {
-    let spec = Spec::from_json(spec_json).map_err(err)?;
-    let report = survkit_report::analyze_bytes(bytes, file_name, &spec).map_err(err)?;
-    to_json(&report)
+pub fn analyze(bytes: &[u8], file_name: &str, spec_json: &str) -> Result<String, JsValue> {
+    let spec = Spec::from_json(spec_json).map_err(run_err)?;
+    let report = survkit_report::analyze_bytes(bytes, file_name, &spec).map_err(run_err)?;
+    Ok(to_json(&report)?)
 }
 
 /// Convention presets (Match R / SAS / Stata / Prism / lifelines) as JSON.
