@@ -339,13 +339,12 @@ function columnValues(column) {
 
 /** The meaning the engine gave each value, read from its coding sentence
  *  ("event = Dead (12 rows); censored = Alive (30 rows)"), to start the editor from. */
-function codingFromSentence(sentence) {
+/** The engine's event coding rows ({value, spellings, meaning, count}) as a map from
+ *  each spelling (lower case) to its meaning. */
+function codingFromRows(rows) {
   const out = new Map();
-  if (!sentence) return out;
-  for (const part of sentence.split('; ')) {
-    const m = /^(event|censored) = (.*?)(?: \(\d+ rows?\))?$/.exec(part.trim());
-    if (!m || m[2] === 'none') continue;
-    for (const v of m[2].split(', ')) out.set(v.trim().toLowerCase(), m[1]);
+  for (const r of rows || []) {
+    for (const v of [r.value, ...(r.spellings || [])]) out.set(String(v).trim().toLowerCase(), r.meaning);
   }
   return out;
 }
@@ -397,7 +396,7 @@ function endpointBlock(ep, i, names, dateNames) {
     block.append(el('p', { class: 'note', text: `“${ep.event}” has many different values (${values.length >= 50 ? '50 or more' : values.length}): is it really the column that says whether the event happened?` }));
   } else if (values && values.length) {
     const explicit = (ep.event_map && Object.keys(ep.event_map).length) || ep.event_values;
-    const guess = codingFromSentence(sentence);
+    const guess = codingFromRows(sentence ? reportEp.event_codes : []);
     const meaningOf = (v) => {
       if (explicit) {
         const key = Object.keys(ep.event_map || {}).find((k) => k.toLowerCase() === v.toLowerCase());

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use survkit_data::{import, prepare, Exclusion, ImportOptions, SourceInfo, Table};
+use survkit_data::{import, prepare, EventCode, Exclusion, ImportOptions, SourceInfo, Table};
 
 use crate::cox::{cox_section, CoxSection};
 use crate::spec::{Spec, SCHEMA_VERSION};
@@ -50,6 +50,8 @@ pub struct EndpointReport {
     pub events: usize,
     /// The event coding in words.
     pub event_coding: String,
+    /// The event coding as rows (value, meaning, count), for the page's coding editor.
+    pub event_codes: Vec<EventCode>,
     /// Rows left out of this endpoint, with reasons.
     pub excluded: Vec<Exclusion>,
     /// Kaplan–Meier, follow-up and tests.
@@ -89,6 +91,7 @@ impl Serialize for EndpointReport {
         m.serialize_entry("n", &self.n)?;
         m.serialize_entry("events", &self.events)?;
         m.serialize_entry("event_coding", &self.event_coding)?;
+        m.serialize_entry("event_codes", &self.event_codes)?;
         m.serialize_entry("excluded", &self.excluded)?;
         for (k, v) in &parts {
             m.serialize_entry(k, v)?;
@@ -128,6 +131,11 @@ impl<'de> Deserialize<'de> for EndpointReport {
         let n = field(&mut m, "n")?;
         let events = field(&mut m, "events")?;
         let event_coding = field(&mut m, "event_coding")?;
+        // Absent from Reports written before it existed.
+        let event_codes = match m.contains_key("event_codes") {
+            true => field(&mut m, "event_codes")?,
+            false => Vec::new(),
+        };
         let excluded = field(&mut m, "excluded")?;
         let warnings = field(&mut m, "warnings")?;
         let methods = field(&mut m, "methods")?;
@@ -144,6 +152,7 @@ impl<'de> Deserialize<'de> for EndpointReport {
             n,
             events,
             event_coding,
+            event_codes,
             excluded,
             survival,
             cox,
@@ -289,6 +298,7 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
             n: p.time.len(),
             events,
             event_coding: p.event_coding.clone(),
+            event_codes: p.event_codes.clone(),
             excluded: p.excluded.clone(),
             survival,
             cox,

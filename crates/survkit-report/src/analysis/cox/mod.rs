@@ -901,6 +901,7 @@ fn subset(p: &Prepared, rows: &[usize]) -> Prepared {
         cluster: p.cluster.as_ref().map(factor),
         excluded: Vec::new(),
         event_coding: p.event_coding.clone(),
+        event_codes: p.event_codes.clone(),
         warnings: Vec::new(),
     }
 }
