@@ -617,7 +617,7 @@ function figureOptions() {
     show_censor: byId('fig-censor').checked,
     show_risk_table: byId('fig-risk').checked,
     show_median_lines: byId('fig-median').checked,
-    cumulative_incidence: byId('fig-cuminc').checked,
+    one_minus_survival: byId('fig-cuminc').checked,
     monochrome: byId('fig-mono').checked,
   };
 }

@@ -59,8 +59,10 @@ pub struct FigureRequest {
     pub show_risk_table: Option<bool>,
     /// Median lines.
     pub show_median_lines: Option<bool>,
-    /// Plot 1 − S.
-    pub cumulative_incidence: Option<bool>,
+    /// Plot 1 − S (`cumulative_incidence` is read as this too, from older pages and
+    /// saved requests).
+    #[serde(alias = "cumulative_incidence")]
+    pub one_minus_survival: Option<bool>,
     /// Black and white.
     pub monochrome: Option<bool>,
     /// Show the log-rank P (and the Cox HR when there is one) on the plot.

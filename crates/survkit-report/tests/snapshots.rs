@@ -165,7 +165,7 @@ fn figure_requests() -> Vec<(String, FigureRequest)> {
             show_censor: Some(false),
             show_risk_table: Some(false),
             show_median_lines: Some(true),
-            cumulative_incidence: Some(true),
+            one_minus_survival: Some(true),
             monochrome: Some(true),
             show_p: Some(false),
             ..Default::default()
@@ -301,4 +301,12 @@ fn a_report_read_back_renders_the_same() {
             );
         }
     }
+}
+
+/// The request field for 1 − S was renamed (a real cumulative incidence arrives with
+/// competing risks); the old name is still read.
+#[test]
+fn the_old_name_of_one_minus_survival_is_read() {
+    let req: FigureRequest = serde_json::from_str(r#"{"cumulative_incidence": true}"#).unwrap();
+    assert_eq!(req.one_minus_survival, Some(true));
 }

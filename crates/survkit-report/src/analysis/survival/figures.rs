@@ -60,7 +60,7 @@ pub(crate) fn figure(cx: &FigureContext, ep: &EndpointReport) -> Option<Result<F
                 show_censor,
                 show_risk_table,
                 show_median_lines,
-                cumulative_incidence,
+                one_minus_survival,
                 monochrome
             );
             if cx.req.show_p.unwrap_or(true) {
