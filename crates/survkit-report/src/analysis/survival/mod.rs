@@ -184,7 +184,7 @@ pub struct RmstDifferenceSummary {
 
 /// The conventions that produced the numbers, stated in the Report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Conventions {
+pub struct SurvivalConventions {
     /// Confidence-interval transform of S(t).
     pub conf_type: ConfType,
     /// Confidence level.
@@ -220,7 +220,7 @@ pub struct SurvivalSection {
     /// Each group's RMST minus the reference's.
     pub rmst_difference: Vec<RmstDifferenceSummary>,
     /// Conventions used.
-    pub conventions: Conventions,
+    pub conventions: SurvivalConventions,
     /// Caveats.
     pub warnings: Vec<Warning>,
 }
@@ -542,7 +542,7 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
         }
     }
 
-    let conventions = Conventions {
+    let conventions = SurvivalConventions {
         conf_type: opts.km.conf_type,
         conf_level: opts.km.conf_level,
         description: vec![
