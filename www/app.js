@@ -74,13 +74,13 @@ function request(msg, transfer) {
 
 /** A request about the Report on screen (a figure, a table's text, the R script): the
  *  worker renders it from the Report it holds; only when it no longer holds that one
- *  (restarted, or a newer analysis failed) is the Report's JSON sent, once. */
+ *  (restarted, or a newer analysis failed) is the Report's Spec sent, to run again. */
 async function reportRequest(msg) {
   try {
     return await request({ ...msg, reportId: state.reportId });
   } catch (err) {
     if (!err.staleReport) throw err;
-    return request({ ...msg, reportId: state.reportId, reportJson: state.reportJson });
+    return request({ ...msg, reportId: state.reportId, spec: state.report && state.report.spec });
   }
 }
 

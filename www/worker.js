@@ -42,17 +42,17 @@ function figures(parsed, figure) {
 }
 
 /** Makes sure the session holds the Report the page shows (`msg.reportId`). After a
- *  restart, or when a newer analysis failed, the page sends that Report's JSON once
- *  (`msg.reportJson`), and it is parsed into the session. */
+ *  restart, or when a newer analysis failed, the page sends that Report's Spec once
+ *  (`msg.spec`) and it is run again, which gives the same Report. */
 function holdReport(msg) {
   if (!session) throw new Error('No file is loaded yet.');
   if (msg.reportId != null && msg.reportId === reportId) return;
-  if (!msg.reportJson) {
+  if (!msg.spec) {
     const err = new Error('The engine no longer holds these results.');
     err.staleReport = true;
     throw err;
   }
-  session.set_report(msg.reportJson);
+  session.analyze(JSON.stringify(msg.spec));
   reportId = msg.reportId;
 }
 

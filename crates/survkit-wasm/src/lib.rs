@@ -4,9 +4,11 @@
 //! message for the user. The Report JSON is produced by the same `serde_json` call as
 //! the CLI's `--json`, so page and CLI show byte-identical Reports for the same Spec.
 //!
-//! The last Report stays in Rust memory ([`Session`], or [`ReportView`] for a Report
-//! read from a file, parsed once): tables, figures and the R script are asked of it,
-//! never of the Report's JSON again.
+//! The last Report stays in Rust memory ([`Session`]): tables, figures and the R
+//! script are asked of it, never of the Report's JSON again. (Reading a Report back
+//! from JSON, `Report::from_json`, is not exported: it would add ~50 KB of
+//! deserialisation code to the page's module, and a worker that lost its Report runs
+//! the Report's own Spec again instead, which gives the same Report.)
 #![deny(missing_docs)]
 
 use survkit_data::{ImportOptions, Table};
@@ -153,13 +155,6 @@ impl Session {
         Ok(json)
     }
 
-    /// Keeps a Report given as JSON (e.g. the page's, after the worker was restarted),
-    /// parsed once, as if it had just been computed.
-    pub fn set_report(&mut self, report_json: &str) -> Result<(), JsError> {
-        self.report = Some(Report::from_json(report_json).map_err(err)?);
-        Ok(())
-    }
-
     /// The formatted tables of the last Report (JSON list of tables).
     pub fn tables(&self) -> Result<String, JsError> {
         tables_json(last(&self.report)?)
@@ -185,45 +180,6 @@ impl Session {
     /// [`Session::tables`]).
     pub fn table_text(&self, id: &str, format: &str) -> Result<String, JsError> {
         table_text_of(last(&self.report)?, id, format)
-    }
-}
-
-/// A Report read from its JSON (a saved Report), parsed once; rendered as a
-/// [`Session`]'s last Report is.
-#[wasm_bindgen]
-pub struct ReportView(Report);
-
-#[wasm_bindgen]
-impl ReportView {
-    /// Parses a Report's JSON.
-    #[wasm_bindgen(constructor)]
-    pub fn new(report_json: &str) -> Result<ReportView, JsError> {
-        Report::from_json(report_json).map(ReportView).map_err(err)
-    }
-
-    /// The formatted tables (JSON list of tables).
-    pub fn tables(&self) -> Result<String, JsError> {
-        tables_json(&self.0)
-    }
-
-    /// A figure as SVG text (request as JSON).
-    pub fn figure_svg(&self, request_json: &str) -> Result<String, JsError> {
-        Ok(figure(&self.0, request_json)?.to_svg())
-    }
-
-    /// A figure as a vector PDF.
-    pub fn figure_pdf(&self, request_json: &str) -> Result<Vec<u8>, JsError> {
-        Ok(figure(&self.0, request_json)?.to_pdf())
-    }
-
-    /// The R script that recomputes the Report from `file_name`.
-    pub fn r_script(&self, file_name: &str) -> String {
-        survkit_report::r_script(&self.0, file_name)
-    }
-
-    /// One formatted table as `csv` or `markdown` text.
-    pub fn table_text(&self, id: &str, format: &str) -> Result<String, JsError> {
-        table_text_of(&self.0, id, format)
     }
 }
 
