@@ -200,7 +200,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// Parses a Report's JSON (as written by `survkit analyze --json` or the page).
+    /// Parses a Report's JSON (as written by `survkit analyze --json` or the page). With
+    /// the `exact-floats` feature (the CLI's) every number is the very double written;
+    /// without it serde_json's fast parser may differ in the last bit.
     ///
     /// # Errors
     /// Not a Report of this survkit's layout.
