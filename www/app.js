@@ -366,7 +366,8 @@ function endpointBlock(ep, i, names, dateNames) {
     const time = el('select', { id: fid('time-col', i) });
     fillSelect(time, names, ep.time, '(choose)');
     const unit = el('select', { id: fid('time-unit', i) });
-    fillSelect(unit, UNITS, ep.time_unit || 'days');
+    // "Not stated" is a choice: the times are used as given ("the file's units").
+    fillSelect(unit, UNITS, ep.time_unit || '', 'not stated (the file\'s units)');
     grid.append(el('label', {}, 'Time column', time), el('label', {}, 'Time unit in file', unit));
   } else {
     const start = el('select', { id: fid('start-date', i) });
@@ -478,6 +479,11 @@ function renderRoles() {
       row.append(el('label', {}, 'reference ', ref));
     } else if (numeric) {
       row.append(el('span', { class: 'note', text: 'hazard ratio per unit' }));
+    }
+    // Term × stratum interaction (R: x + x:strata(g) + strata(g)), only with strata.
+    if (spec.strata?.column) {
+      const on = (spec.cox?.strata_interactions || []).includes(v.label || c.name);
+      row.append(el('label', { class: 'check' }, el('input', { type: 'checkbox', id: `covstr-${k}`, checked: on }), ' effect differs by stratum'));
     }
     return row;
   }).filter(Boolean));
@@ -600,6 +606,9 @@ function readRoles() {
   const names = (list) => list.map((c) => c.column).sort().join('\n');
   const same = names(spec.covariates) === names([...old.values()]);
   spec.cox = { ...(spec.cox || {}), ties: $('#ties').value, conf_level: conf, zph: $('#zph').checked };
+  spec.cox.strata_interactions = spec.strata
+    ? cols.filter((c, k) => byId(`cov-${k}`)?.checked && byId(`covstr-${k}`)?.checked).map((c) => old.get(c.name)?.label || c.name)
+    : [];
   if (!same) {
     spec.cox.covariates = [];
     spec.cox.univariable = [];

@@ -107,6 +107,26 @@ struct AnalyzeArgs {
     /// Cox tie method: efron (R) or breslow (SAS, Stata).
     #[arg(long)]
     ties: Option<String>,
+    /// Covariates whose effect may differ between strata (needs --strata), as R's
+    /// coxph(Surv(t, s) ~ x + x:strata(g) + strata(g)), e.g. --strata-interaction age.
+    #[arg(long, value_delimiter = ',')]
+    strata_interaction: Vec<String>,
+    /// Cox Newton–Raphson iteration limit (R's iter.max, default 20).
+    #[arg(long)]
+    iter_max: Option<usize>,
+    /// Kaplan–Meier variance: auto (R: Greenwood, robust for non-integer weights),
+    /// greenwood or robust.
+    #[arg(long)]
+    km_variance: Option<String>,
+    /// Cox convergence tolerance on the log-likelihood (R's eps, default 1e-9).
+    #[arg(long)]
+    eps: Option<f64>,
+    /// Column of case weights (weighted Kaplan–Meier curves and Cox models).
+    #[arg(long)]
+    weights: Option<String>,
+    /// Survival asked for after the last observed time: carry (R) or not-estimable (SAS).
+    #[arg(long)]
+    beyond_follow_up: Option<String>,
     /// Reference level of a categorical covariate or the group: var=level (repeatable).
     #[arg(long)]
     reference: Vec<String>,
@@ -146,9 +166,6 @@ struct AnalyzeArgs {
     /// What a value of the event column means: value=event|censored|exclude (repeatable).
     #[arg(long)]
     event_map: Vec<String>,
-    /// Column of case weights (Cox).
-    #[arg(long)]
-    weights: Option<String>,
     /// Column identifying clusters, for robust standard errors (Cox).
     #[arg(long)]
     cluster: Option<String>,
@@ -341,6 +358,40 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
         spec.cox.ties = json_enum("tie method", t, "efron or breslow")?;
     }
     apply_model_flags(a, &mut spec)?;
+    if !a.strata_interaction.is_empty() {
+        if spec.strata.is_none() {
+            return Err("--strata-interaction needs a strata column: add --strata COLUMN".into());
+        }
+        for v in &a.strata_interaction {
+            if !spec.cox.covariates.contains(v) {
+                return Err(format!(
+                    "--strata-interaction '{v}': '{v}' is not a covariate of the model; add it with --covariates"
+                ));
+            }
+        }
+        spec.cox.strata_interactions = a.strata_interaction.clone();
+    }
+    if let Some(k) = a.iter_max {
+        if k == 0 {
+            return Err("--iter-max must be at least 1 (R's default is 20)".into());
+        }
+        spec.cox.iter_max = k;
+    }
+    if let Some(e) = a.eps {
+        if !(e > 0.0 && e < 1.0) {
+            return Err(format!(
+                "--eps must be between 0 and 1 (R's default is 1e-9), found {e}"
+            ));
+        }
+        spec.cox.eps = e;
+    }
+    if let Some(v) = &a.km_variance {
+        spec.survival.km.variance = json_enum("KM variance", v, "auto, greenwood or robust")?;
+    }
+    if let Some(b) = &a.beyond_follow_up {
+        spec.survival.km.beyond_follow_up =
+            json_enum("convention after follow-up", b, "carry or not-estimable")?;
+    }
     Ok(spec)
 }
 
@@ -788,6 +839,11 @@ mod spec_coverage {
         ("cox.backward", &["backward"]),
         ("cox.interactions", &["interaction"]),
         ("cox.conf_level", &["cox-conf-level", "conf-level"]),
+        ("cox.strata_interactions", &["strata-interaction"]),
+        ("cox.iter_max", &["iter-max"]),
+        ("cox.eps", &["eps"]),
+        ("survival.beyond_follow_up", &["beyond-follow-up"]),
+        ("survival.variance", &["km-variance"]),
     ];
 
     /// Spec field → the page control (an element id in www/index.html or www/*.js).
@@ -824,6 +880,7 @@ mod spec_coverage {
         ("cox.ties", "ties"),
         ("cox.zph", "zph"),
         ("cox.conf_level", "conf-level"),
+        ("cox.strata_interactions", "covstr-"),
     ];
 
     /// Fields the page can only set through a loaded Spec file today. The next page
@@ -851,6 +908,10 @@ mod spec_coverage {
         "cox.select_p",
         "cox.backward",
         "cox.interactions",
+        "cox.iter_max",
+        "cox.eps",
+        "survival.beyond_follow_up",
+        "survival.variance",
     ];
 
     /// Paths of the leaves of a JSON value; a map keyed by user data (an empty

@@ -58,6 +58,8 @@ pub fn follow_up(
         quantiles: Vec::new(),
         times: Vec::new(),
         rmst_tau: None,
+        beyond_follow_up: opts.beyond_follow_up,
+        variance: opts.variance,
     };
     let fit = kaplan_meier(time, &reversed, entry, &km_opts)?;
     let min = time.iter().copied().fold(f64::INFINITY, f64::min);

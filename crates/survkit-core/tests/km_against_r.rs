@@ -2,9 +2,12 @@
 //! `print(fit)`'s median, `summary(fit, times = )` and `print(fit, rmean = )`.
 //! Expected numbers: `tests/fixtures/km_golden.json`, written by `tests/r/km_golden.R`.
 //! Tolerance: relative 1e-8, absolute 1e-12 near zero, for every quantity.
+//! Cases named `w-…` have case weights (`survfit(weights = )`, with R's default
+//! variance or `robust = TRUE/FALSE`); `at_times` past the last time are R's
+//! `summary(fit, times, extend = TRUE)` values, flagged `beyond`.
 
 use serde_json::Value;
-use survkit_core::km::{kaplan_meier, ConfType, KmOptions};
+use survkit_core::km::{kaplan_meier_weighted, BeyondFollowUp, ConfType, KmOptions, KmVariance};
 
 const REL: f64 = 1e-8;
 const ABS: f64 = 1e-12;
@@ -47,6 +50,8 @@ fn options(case: &Value) -> KmOptions {
         quantiles: floats(&case["quantiles"]),
         times: floats(&case["times"]),
         rmst_tau: case["rmst_tau"].as_f64(),
+        variance: serde_json::from_value::<KmVariance>(case["variance"].clone()).unwrap(),
+        ..KmOptions::default()
     }
 }
 
@@ -64,7 +69,16 @@ fn kaplan_meier_against_r() {
             .map(|x| x.as_bool().unwrap())
             .collect();
         let entry = case["entry"].as_array().map(|_| floats(&case["entry"]));
-        let fit = kaplan_meier(&time, &status, entry.as_deref(), &options(case)).unwrap();
+        let weights = case["weights"].as_array().map(|_| floats(&case["weights"]));
+        let fit = kaplan_meier_weighted(
+            &time,
+            &status,
+            entry.as_deref(),
+            weights.as_deref(),
+            &options(case),
+        )
+        .unwrap();
+        assert_eq!(fit.weighted, weights.is_some(), "{name}: weighted");
         let e = &case["expected"];
         assert_eq!(fit.n as u64, e["n"].as_u64().unwrap(), "{name}: n");
         assert_eq!(
@@ -108,6 +122,26 @@ fn kaplan_meier_against_r() {
             check_opt(name, &format!("{what} surv"), a.surv, &w["surv"]);
             check_opt(name, &format!("{what} lower"), a.lower, &w["lower"]);
             check_opt(name, &format!("{what} upper"), a.upper, &w["upper"]);
+            assert_eq!(
+                a.beyond_follow_up,
+                w["beyond"].as_bool().unwrap(),
+                "{name}: {what} beyond"
+            );
+        }
+        // SAS's convention: not estimable past the end unless the curve reached 0.
+        let sas = KmOptions {
+            beyond_follow_up: BeyondFollowUp::NotEstimable,
+            ..options(case)
+        };
+        let fit_sas =
+            kaplan_meier_weighted(&time, &status, entry.as_deref(), weights.as_deref(), &sas)
+                .unwrap();
+        for (a, b) in fit_sas.at_times.iter().zip(&fit.at_times) {
+            if a.beyond_follow_up && b.surv != Some(0.0) {
+                assert_eq!((a.surv, a.lower, a.upper), (None, None, None), "{name}");
+            } else {
+                assert_eq!(a, b, "{name}");
+            }
         }
         let r = fit.rmst.expect("rmst");
         check_opt(name, "rmst tau", Some(r.tau), &e["rmst"]["tau"]);

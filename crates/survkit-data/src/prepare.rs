@@ -280,12 +280,12 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
                     warnings.push(format!("times converted from {} to {}", a.describe(), b.describe()));
                 }
             }
+            // No unit stated and nothing converted: the times are used as they are and
+            // every output says "the file's units". Not a caveat (no number depends on the
+            // unit); a warning or an error remains where it matters: converting (below)
+            // and durations from dates (always days).
             (None, None) => {
                 time_unit = "units".to_string();
-                warnings.push(format!(
-                    "the unit of '{}' is not stated: times are used as given; set the time unit (days, weeks, months or years)",
-                    c.name()
-                ));
             }
             _ => {
                 return Err(PrepareError::spec(format!(

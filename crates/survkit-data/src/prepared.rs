@@ -95,7 +95,7 @@ pub struct Prepared {
     pub strata: Option<Factor>,
     /// Candidate covariates for Cox models (values may be missing).
     pub covariates: Vec<Covariate>,
-    /// Case weights for Cox models, when given.
+    /// Case weights (Kaplan–Meier curves and Cox models), when given.
     pub weights: Option<Vec<f64>>,
     /// Cluster variable for robust (sandwich) standard errors, when given.
     pub cluster: Option<Factor>,

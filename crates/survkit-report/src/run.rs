@@ -320,7 +320,16 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         conf_level: spec.survival.km.conf_level,
-        km_variance: "Greenwood".into(),
+        // With case weights, survfit's default (kept here) is the robust variance when
+        // a weight is not an integer.
+        km_variance: if endpoints
+            .iter()
+            .any(|e| e.survival.km.iter().any(|k| k.fit.robust_variance))
+        {
+            "Greenwood; robust (infinitesimal jackknife) for the curves with non-integer case weights".into()
+        } else {
+            "Greenwood".into()
+        },
         median_rule: "R survival: the first time S(t) <= p; the midpoint where S(t) equals p over an interval; CI limits where the confidence band crosses p, missing where it never does".into(),
         followup: "reverse Kaplan–Meier (Schemper & Smith 1996)".into(),
         cox_ties: serde_json::to_value(cox_opts.ties)

@@ -43,7 +43,8 @@ pub struct Spec {
     pub strata: Option<VariableSpec>,
     /// Candidate covariates for Cox models, with their coding.
     pub covariates: Vec<VariableSpec>,
-    /// Column of case weights (Cox).
+    /// Column of case weights (Kaplan–Meier curves and Cox models; tests without a
+    /// weighted form say so in a warning).
     pub weights: Option<String>,
     /// Column identifying clusters for robust standard errors (Cox).
     pub cluster: Option<String>,
@@ -173,10 +174,18 @@ pub struct Preset {
 /// tie method; everything else keeps R's behaviour, which the Report states.
 pub fn presets() -> Vec<Preset> {
     use serde_json::json;
+    // Survival asked for after the last observed time: R carries the last value, SAS
+    // calls it not estimable; the others are set as R.
     let p = |id, name, conf: &str, ties: &str, description| Preset {
         id,
         name,
-        spec: json!({ "survival": { "conf_type": conf }, "cox": { "ties": ties } }),
+        spec: json!({
+            "survival": {
+                "conf_type": conf,
+                "beyond_follow_up": if id == "sas" { "not-estimable" } else { "carry" }
+            },
+            "cox": { "ties": ties }
+        }),
         description,
     };
     vec![
@@ -192,7 +201,7 @@ pub fn presets() -> Vec<Preset> {
             "SAS (PROC LIFETEST/PHREG)",
             "log-log",
             "breslow",
-            "log-log CIs (CONFTYPE=LOGLOG), Breslow ties (PHREG default)",
+            "log-log CIs (CONFTYPE=LOGLOG), Breslow ties (PHREG default), survival after the last observed time not estimable",
         ),
         p(
             "stata",

@@ -105,7 +105,8 @@ pub(crate) fn conf_words(conf_type: &str) -> &'static str {
 /// The conventions in one sentence, printed under the results.
 pub fn conventions(c: &Conventions) -> String {
     format!(
-        "Conventions: Kaplan–Meier with Greenwood variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        "Conventions: Kaplan–Meier with {} variance; {}% confidence intervals by {}; medians by R's rule; median follow-up by reverse Kaplan–Meier; Cox ties: {}; 1 month = {} days, 1 year = {} days.",
+        c.km_variance,
         format_num(Some(100.0 * c.conf_level)),
         conf_words(&c.km_conf_type),
         if c.cox_ties == "breslow" { "Breslow" } else { "Efron" },
@@ -153,7 +154,13 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         a.methods(ep, spec, &mut s);
     }
     s.push_str(&format!(
-        " Times are in {unit}{}. Analyses were performed with survkit {}.",
+        " Times are in {}{}. Analyses were performed with survkit {}.",
+        // No unit stated: the times are as given in the file.
+        if unit == "units" {
+            "the file's units"
+        } else {
+            unit.as_str()
+        },
         match unit.as_str() {
             "months" => " (1 month = 30.4375 days)",
             "years" => " (1 year = 365.25 days)",

@@ -232,3 +232,145 @@ fn r_script_quotes_awkward_names() {
     assert!(script.contains(r#"d[["t \"days\""]]"#));
     assert!(script.contains(r#"file <- if (length(args) >= 1) args[1] else "a \"b\".csv""#));
 }
+
+#[test]
+fn r_script_weighted_curves_against_r() {
+    // Non-integer case weights (bilirubin, for the test's sake): survfit(weights = ) in the
+    // script, the robust variance by R's default; survival past the end carried (extend).
+    let spec = r#"{
+      "endpoints": [{"time": "time", "event": "status", "event_values": ["2"], "time_unit": "days"}],
+      "group": {"column": "trt"},
+      "weights": "bili",
+      "survival": {"times": [1000, 3000, 5000]}
+    }"#;
+    let Some((report, r, script)) = both("pbc.csv", spec) else {
+        return;
+    };
+    assert!(script.contains("survfit(Surv(time, status) ~ group, data = e, conf.type = \"log\", conf.int = 0.95, weights = .weights)"), "{script}");
+    let ep = &report["endpoints"][0];
+    let rep = &r["endpoints"][0];
+    let curves = ep["km"].as_array().unwrap();
+    assert!(curves
+        .iter()
+        .all(|c| c["weighted"] == true && c["robust_variance"] == true));
+    for (c, m) in curves.iter().zip(rep["medians"].as_array().unwrap()) {
+        close(f(&c["median"]["estimate"]), f(&m["median"]), 1e-8, "median");
+        close(
+            f(&c["median"]["lower"]),
+            f(&m["lower"]),
+            1e-8,
+            "median lower",
+        );
+        close(
+            f(&c["median"]["upper"]),
+            f(&m["upper"]),
+            1e-8,
+            "median upper",
+        );
+        close(f(&c["rmst"]["estimate"]), f(&m["rmean"]), 1e-8, "rmean");
+    }
+    let at = rep["at_times"].as_array().unwrap();
+    let ours: Vec<&Value> = curves
+        .iter()
+        .flat_map(|c| c["at_times"].as_array().unwrap())
+        .collect();
+    assert_eq!(ours.len(), at.len());
+    for (o, a) in ours.iter().zip(at) {
+        close(f(&o["surv"]), f(&a["surv"]), 1e-8, "survival at time");
+        close(f(&o["lower"]), f(&a["lower"]), 1e-8, "survival lower");
+        close(f(&o["upper"]), f(&a["upper"]), 1e-8, "survival upper");
+    }
+    let codes: Vec<&str> = ep["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"unweighted-with-weights"), "{codes:?}");
+    let methods = ep["methods"].as_str().unwrap();
+    assert!(
+        methods.contains("Case weights ('bili')") && methods.contains("infinitesimal jackknife"),
+        "{methods}"
+    );
+}
+
+#[test]
+fn no_unit_is_not_a_warning_and_the_methods_say_the_files_units() {
+    let bytes = std::fs::read(root().join("tests/data/veteran.csv")).unwrap();
+    let spec = Spec::from_json(
+        r#"{"endpoints": [{"time": "time", "event": "status", "event_values": ["1"]}]}"#,
+    )
+    .unwrap();
+    let report = analyze_bytes(&bytes, "veteran.csv", &spec).unwrap();
+    let v = serde_json::to_value(&report).unwrap();
+    let ep = &v["endpoints"][0];
+    let text = serde_json::to_string(&ep["warnings"]).unwrap();
+    assert!(!text.contains("not stated"), "{text}");
+    assert!(ep["methods"]
+        .as_str()
+        .unwrap()
+        .contains("Times are in the file's units."));
+}
+
+#[test]
+fn r_script_strata_interaction_against_r() {
+    // coxph(Surv(time, status) ~ age + sex + age:strata(ph.ecog) + strata(ph.ecog)).
+    let spec = r#"{
+      "endpoints": [{"time": "time", "event": "status", "event_values": ["2"], "time_unit": "days"}],
+      "strata": {"column": "ph.ecog"},
+      "covariates": [{"column": "age"}, {"column": "sex", "categorical": true}],
+      "cox": {"covariates": ["age", "sex"], "univariable": ["age"], "strata_interactions": ["age"]}
+    }"#;
+    let Some((report, r, script)) = both("lung.csv", spec) else {
+        return;
+    };
+    assert!(
+        script.contains("`age`:strata(strata_var)") || script.contains("age:strata(strata_var)"),
+        "{script}"
+    );
+    let terms = report["endpoints"][0]["cox"]["terms"].as_array().unwrap();
+    let rterms = r["endpoints"][0]["multivariable"].as_array().unwrap();
+    assert_eq!(terms.len(), 5, "age, sex, age × ph.ecog 1, 2, 3");
+    assert_eq!(terms.len(), rterms.len(), "{rterms:?}");
+    for (t, rt) in terms.iter().zip(rterms) {
+        let what = format!("HR {}", rt["term"]);
+        close(f(&t["hazard_ratio"]), f(&rt["hr"]), 1e-6, &what);
+    }
+}
+
+#[test]
+fn r_script_weighted_greenwood_against_r() {
+    // The variance chosen explicitly reaches survfit (robust = FALSE).
+    let spec = r#"{
+      "endpoints": [{"time": "time", "event": "status", "event_values": ["2"], "time_unit": "days"}],
+      "weights": "bili",
+      "survival": {"times": [1000, 3000], "variance": "greenwood", "conf_type": "log-log"}
+    }"#;
+    let Some((report, r, script)) = both("pbc.csv", spec) else {
+        return;
+    };
+    assert!(
+        script.contains("weights = .weights, robust = FALSE"),
+        "{script}"
+    );
+    let c = &report["endpoints"][0]["km"][0];
+    assert!(c["robust_variance"].is_null(), "Greenwood: flag absent");
+    let m = &r["endpoints"][0]["medians"][0];
+    close(
+        f(&c["median"]["lower"]),
+        f(&m["lower"]),
+        1e-8,
+        "median lower",
+    );
+    close(
+        f(&c["median"]["upper"]),
+        f(&m["upper"]),
+        1e-8,
+        "median upper",
+    );
+    let at = r["endpoints"][0]["at_times"].as_array().unwrap();
+    for (o, a) in c["at_times"].as_array().unwrap().iter().zip(at) {
+        close(f(&o["lower"]), f(&a["lower"]), 1e-8, "lower");
+        close(f(&o["upper"]), f(&a["upper"]), 1e-8, "upper");
+    }
+}

@@ -226,7 +226,8 @@ pub enum Caveat {
         /// Iterations done.
         iterations: usize,
     },
-    /// The log-likelihood converged while this coefficient kept moving: monotone
+    /// This coefficient kept moving, already large on its covariate's scale, when the
+    /// log-likelihood settled (or when the iteration limit was reached): monotone
     /// likelihood, the estimate is effectively infinite (Heinze & Schemper 2002).
     InfiniteCoefficient {
         /// Column index (0-based).
@@ -698,7 +699,11 @@ pub fn fit(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit, Error> {
             let effect = (beta[jj] * sd).abs();
             let moving = next[jj].abs() > 1e-4 * beta[jj].abs().max(1.0) && effect > 3.0;
             let huge = effect > 15.0;
-            if converged && (moving || huge) {
+            // Also when the iteration limit was hit: a model with several such
+            // coefficients often runs out of iterations before ℓ settles, and the
+            // coefficient to blame is what the user needs to know (not only that the
+            // fit did not converge).
+            if moving || huge {
                 caveats.push(Caveat::InfiniteCoefficient { column: j });
             }
         }

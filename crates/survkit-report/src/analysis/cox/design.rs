@@ -236,3 +236,68 @@ pub fn build(
         variables: vars,
     })
 }
+
+/// Adds, for each variable in `vars` (already in `design`), its interaction with the
+/// strata: for every column of the variable and every stratum level but the first, the
+/// column times the indicator of that stratum, as R's
+/// `coxph(... ~ x + x:strata(g) + strata(g))`. With the baseline hazard stratified by
+/// `g`, the main effect is the effect in the first stratum and each product is the
+/// difference in another stratum. Columns are labelled `x:strata(g)`, level `g=level`
+/// (`Level:g=level` for a categorical dummy).
+///
+/// # Errors
+///
+/// [`Error::InvalidOption`] when a variable is not a term of the design, and
+/// [`Error::LengthMismatch`] when the strata do not cover the rows.
+pub fn add_strata_interactions(
+    design: &mut Design,
+    strata: &survkit_data::Factor,
+    vars: &[String],
+) -> Result<(), Error> {
+    let n = design.n();
+    if let Some(&last) = design.rows.iter().max() {
+        if last >= strata.codes.len() {
+            return Err(Error::LengthMismatch {
+                what: "strata against time".into(),
+                expected: last + 1,
+                found: strata.codes.len(),
+            });
+        }
+    }
+    let codes: Vec<usize> = design.rows.iter().map(|&i| strata.codes[i]).collect();
+    for v in vars {
+        let own: Vec<usize> = (0..design.columns.len())
+            .filter(|&j| &design.columns[j].variable == v)
+            .collect();
+        if own.is_empty() {
+            return Err(Error::InvalidOption(format!(
+                "'{v}' × strata: '{v}' is not a covariate of the model; add it to the covariates"
+            )));
+        }
+        for &j in &own {
+            let base = design.columns[j].clone();
+            for (k, level) in strata.levels.iter().enumerate().skip(1) {
+                let tag = format!("{}={level}", strata.name);
+                design.columns.push(Column {
+                    variable: format!("{v}:strata({})", strata.name),
+                    level: Some(match &base.level {
+                        Some(l) => format!("{l}:{tag}"),
+                        None => tag,
+                    }),
+                    reference: base.reference.clone(),
+                });
+                let col: Vec<f64> = (0..n)
+                    .map(|r| {
+                        if codes[r] == k {
+                            design.x[j * n + r]
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                design.x.extend(col);
+            }
+        }
+    }
+    Ok(())
+}

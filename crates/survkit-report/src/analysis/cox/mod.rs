@@ -67,9 +67,28 @@ pub struct CoxOptions {
     pub backward: Option<Backward>,
     /// Interactions between two covariates (their main effects are included).
     pub interactions: Vec<[String; 2]>,
+    /// Covariates of the multivariable model that interact with the strata, as R's
+    /// `coxph(Surv(t, s) ~ x + x:strata(g) + strata(g))`: the effect of each may differ
+    /// between strata (one extra coefficient per stratum after the first). Needs a
+    /// strata column.
+    pub strata_interactions: Vec<String>,
     /// Confidence level of the hazard-ratio intervals.
     #[serde(default = "default_conf")]
     pub conf_level: f64,
+    /// Newton–Raphson iteration limit (R's `iter.max`, default 20).
+    #[serde(default = "default_iter_max")]
+    pub iter_max: usize,
+    /// Convergence tolerance on the relative change of the log partial likelihood
+    /// (R's `eps`, default 1e-9).
+    #[serde(default = "default_eps")]
+    pub eps: f64,
+}
+
+fn default_iter_max() -> usize {
+    20
+}
+fn default_eps() -> f64 {
+    1e-9
 }
 
 impl Default for CoxOptions {
@@ -84,7 +103,10 @@ impl Default for CoxOptions {
             select_p: None,
             backward: None,
             interactions: Vec::new(),
+            strata_interactions: Vec::new(),
             conf_level: 0.95,
+            iter_max: default_iter_max(),
+            eps: default_eps(),
         }
     }
 }
@@ -434,15 +456,51 @@ fn model_warnings(md: &ModelData, f: &CoxFit, context: &str) -> Vec<Warning> {
     }
     for c in &f.caveats {
         match c {
-            Caveat::NotConverged { iterations } => w.push(Warning::new(
-                "not-converged",
-                format!("The model did not converge in {iterations} iterations; its estimates are not reliable."),
-                ctx(),
-            )),
+            Caveat::NotConverged { iterations } => {
+                let infinite: Vec<String> = f
+                    .caveats
+                    .iter()
+                    .filter_map(|c| match c {
+                        Caveat::InfiniteCoefficient { column } => {
+                            Some(column_label(&md.design.columns[*column]))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let (them, grow) = if infinite.len() == 1 {
+                    ("coefficient", "keeps")
+                } else {
+                    ("coefficients", "keep")
+                };
+                let why = if infinite.is_empty() {
+                    "raise the iteration limit (cox iter_max, R's iter.max; CLI --iter-max) or \
+                     check the covariates for extreme values"
+                        .to_string()
+                } else {
+                    format!(
+                        "the {them} of {} {grow} growing (monotone likelihood: R says \
+                         \"coefficient may be infinite\" once the likelihood settles); more \
+                         iterations only make it larger. Use Firth's correction (Heinze & \
+                         Schemper 2002) or merge sparse categories",
+                        infinite.join(" and ")
+                    )
+                };
+                w.push(Warning::new(
+                    "not-converged",
+                    format!(
+                        "The model did not converge in {iterations} iterations; its estimates \
+                         are not reliable: {why}."
+                    ),
+                    ctx(),
+                ))
+            }
             Caveat::InfiniteCoefficient { column } => w.push(Warning::new(
                 "monotone-likelihood",
                 monotone_message(md, *column, f.coef[*column]),
-                Some(format!("{context}.term:{}", md.design.columns[*column].variable)),
+                Some(format!(
+                    "{context}.term:{}",
+                    md.design.columns[*column].variable
+                )),
             )),
             Caveat::ConstantColumn { column } => {
                 let c = &md.design.columns[*column];
@@ -490,11 +548,29 @@ fn fit_model(
     opts: &CoxOptions,
     context: &str,
 ) -> Result<(ModelData, CoxFit, CoxModelReport), Error> {
-    let md = ModelData::new(p, vars, &opts.interactions_for(vars))?;
+    let mut md = ModelData::new(p, vars, &opts.interactions_for(vars))?;
+    let with_strata: Vec<String> = opts
+        .strata_interactions
+        .iter()
+        .filter(|v| vars.contains(v))
+        .cloned()
+        .collect();
+    if !with_strata.is_empty() {
+        let strata = p.strata.as_ref().ok_or_else(|| {
+            Error::InvalidOption(format!(
+                "an interaction of {} with the strata needs a strata column: choose one, or \
+                 remove the interaction",
+                with_strata.join(", ")
+            ))
+        })?;
+        design::add_strata_interactions(&mut md.design, strata, &with_strata)?;
+    }
     let robust = opts.robust || md.cluster.is_some();
     let copts = cox::CoxOptions {
         ties: opts.ties,
         robust,
+        max_iter: opts.iter_max,
+        eps: opts.eps,
         ..Default::default()
     };
     let f = cox::fit(&md.data(), &copts)?;
@@ -700,6 +776,7 @@ pub fn cox_section(p: &Prepared, opts: &CoxOptions) -> Result<CoxSection, Error>
         let one = CoxOptions {
             zph: false,
             interactions: Vec::new(),
+            strata_interactions: Vec::new(),
             ..opts.clone()
         };
         match fit_model(p, std::slice::from_ref(v), &one, &ctx) {
@@ -784,6 +861,7 @@ fn backward(
                 .interactions_for(&current)
                 .iter()
                 .any(|[a, b]| a == v || b == v)
+                || opts.strata_interactions.contains(v)
             {
                 continue;
             }
@@ -1227,6 +1305,88 @@ mod tests {
         assert_eq!(im.terms[2].level.as_deref(), Some("age:Female"));
     }
 
+    /// Term × stratum interactions, R 4.2.2 / survival 3.5-3 (rows with ph.ecog):
+    /// ```r
+    /// m <- coxph(Surv(time, status) ~ age + sex + age:strata(ph.ecog) + sex:strata(ph.ecog)
+    ///            + strata(ph.ecog), lung)
+    /// cbind(coef(m), sqrt(diag(vcov(m)))); m$loglik
+    /// ```
+    /// ph.ecog = 3 has a single patient: its two products are NA in R, left out here.
+    #[test]
+    fn strata_interactions_against_r() {
+        let mut p = lung();
+        let ecog = match &p.covariates[2].values {
+            CovariateValues::Numeric { values } => values.clone(),
+            _ => unreachable!(),
+        };
+        let keep: Vec<usize> = (0..p.time.len()).filter(|&i| ecog[i].is_some()).collect();
+        p = subset(&p, &keep);
+        p.strata = Some(Factor {
+            name: "ph.ecog".into(),
+            levels: vec!["0".into(), "1".into(), "2".into(), "3".into()],
+            codes: keep.iter().map(|&i| ecog[i].unwrap() as usize).collect(),
+        });
+        let opts = CoxOptions {
+            covariates: vec!["age".into(), "sex".into()],
+            univariable: vec!["age".into()],
+            strata_interactions: vec!["age".into(), "sex".into()],
+            ..Default::default()
+        };
+        let s = cox_section(&p, &opts).unwrap();
+        let m = s.cox.as_ref().unwrap();
+        let want = [
+            ("age", "", Some((0.0510346224829042, 0.0233222774404743))),
+            (
+                "sex",
+                "Female",
+                Some((-0.3901700773283119, 0.3999349974531212)),
+            ),
+            (
+                "age:strata(ph.ecog)",
+                "ph.ecog=1",
+                Some((-0.05064779722996188, 0.0262270735471078)),
+            ),
+            (
+                "age:strata(ph.ecog)",
+                "ph.ecog=2",
+                Some((-0.04867216594370451, 0.0313930420604209)),
+            ),
+            ("age:strata(ph.ecog)", "ph.ecog=3", None),
+            (
+                "sex:strata(ph.ecog)",
+                "Female:ph.ecog=1",
+                Some((-0.24226582415004902, 0.4656409085512018)),
+            ),
+            (
+                "sex:strata(ph.ecog)",
+                "Female:ph.ecog=2",
+                Some((0.00945312219243409, 0.5331251933175899)),
+            ),
+            ("sex:strata(ph.ecog)", "Female:ph.ecog=3", None),
+        ];
+        assert_eq!(m.terms.len(), want.len());
+        for (t, (var, level, num)) in m.terms.iter().zip(want) {
+            assert_eq!(t.variable, var);
+            if !level.is_empty() {
+                assert_eq!(t.level.as_deref(), Some(level));
+            }
+            match num {
+                Some((coef, se)) => {
+                    close(&format!("{var} {level} coef"), t.coef.unwrap(), coef);
+                    close(&format!("{var} {level} se"), t.se.unwrap(), se);
+                }
+                None => assert!(t.coef.is_none(), "{var} {level}: {:?}", t.coef),
+            }
+        }
+        close("loglik", m.loglik[1], -558.571927242744);
+        // The univariable screen has no strata interaction.
+        assert_eq!(s.univariable[0].terms.len(), 1);
+        // Without strata: a clear error.
+        p.strata = None;
+        let e = cox_section(&p, &opts).unwrap_err().to_string();
+        assert!(e.contains("needs a strata column"), "{e}");
+    }
+
     #[test]
     fn stratified_section_against_r() {
         let e = expected();
@@ -1252,6 +1412,86 @@ mod tests {
         )
         .unwrap();
         check_model("lung strata", s.cox.as_ref().unwrap(), &e["lung_strata"]);
+    }
+
+    /// Two coefficients running off to +∞ together: R's `coxph(Surv(t, s) ~ x + y)` runs
+    /// out of its 20 iterations, with `iter.max = 25` it converges and says "Loglik
+    /// converged before variable 1,2; coefficient may be infinite" (data and R code in
+    /// survkit-core's `tests/cox_monotone.rs`).
+    #[test]
+    fn multivariable_monotone_likelihood_is_named() {
+        let t = [
+            4.0, 9.0, 36.0, 3.0, 8.0, 8.0, 1.0, 3.0, 5.0, 2.0, 10.0, 11.0, 4.0, 5.0, 6.0, 6.0,
+            16.0, 8.0, 24.0, 14.0, 8.0, 35.0, 3.0, 2.0, 30.0, 6.0, 6.0, 11.0, 6.0, 9.0,
+        ];
+        let p = Prepared {
+            rows: (2..32).collect(),
+            time: t.to_vec(),
+            status: (0..30).map(|i| i >= 15 && i % 2 == 1).collect(),
+            covariates: vec![
+                numeric(
+                    "x",
+                    (0..30)
+                        .map(|i| Some(f64::from(u8::from(i >= 15))))
+                        .collect(),
+                ),
+                numeric(
+                    "y",
+                    (0..30)
+                        .map(|i| Some(f64::from(u8::from(i % 2 == 1))))
+                        .collect(),
+                ),
+            ],
+            ..Default::default()
+        };
+        let opts = CoxOptions {
+            covariates: vec!["x".into(), "y".into()],
+            univariable: vec!["x".into()],
+            ..Default::default()
+        };
+        let s = cox_section(&p, &opts).unwrap();
+        let nc = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "not-converged")
+            .expect("not converged in 20");
+        assert!(
+            nc.message.contains("coefficients of x and y keep growing")
+                && nc.message.contains("Firth"),
+            "{}",
+            nc.message
+        );
+        for term in ["cox.term:x", "cox.term:y"] {
+            assert!(
+                s.warnings
+                    .iter()
+                    .any(|w| w.code == "monotone-likelihood" && w.context.as_deref() == Some(term)),
+                "{term}: {:?}",
+                s.warnings
+            );
+        }
+        // iter.max = 25, as R: converged, both still named as infinite.
+        let s = cox_section(
+            &p,
+            &CoxOptions {
+                iter_max: 25,
+                ..opts.clone()
+            },
+        )
+        .unwrap();
+        assert!(!s.warnings.iter().any(|w| w.code == "not-converged"));
+        let m = s.cox.as_ref().unwrap();
+        assert!((m.terms[0].coef.unwrap() - 21.3253904967480).abs() < 1e-5);
+        assert!(
+            s.warnings
+                .iter()
+                .filter(|w| w.code == "monotone-likelihood"
+                    && w.context.as_deref() != Some("univariable:x"))
+                .count()
+                >= 2
+        );
+        let s = cox_section(&p, &CoxOptions { eps: 1e-6, ..opts }).unwrap();
+        assert!((s.cox.as_ref().unwrap().terms[0].coef.unwrap() - 14.3253903331266).abs() < 1e-5);
     }
 
     #[test]

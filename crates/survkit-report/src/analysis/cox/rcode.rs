@@ -32,6 +32,13 @@ pub(crate) fn r_code(cx: &RContext, s: &mut String) {
     if spec.cluster.is_some() {
         extra.push_str(", cluster = .cluster");
     }
+    // Iteration limit and tolerance, when not R's defaults (20, 1e-9).
+    if spec.cox.iter_max != 20 {
+        extra.push_str(&format!(", iter.max = {}", spec.cox.iter_max));
+    }
+    if spec.cox.eps != 1e-9 {
+        extra.push_str(&format!(", eps = {}", rn(spec.cox.eps)));
+    }
     s.push_str(
         "cox_terms <- function(m, level) {\n  sm <- summary(m, conf.int = level)\n  ci <- sm$conf.int\n  data.frame(term = rownames(sm$coefficients), hr = unname(ci[, 1]),\n             lower = unname(ci[, 3]), upper = unname(ci[, 4]), p = unname(sm$coefficients[, ncol(sm$coefficients)]))\n}\nunivariable <- list()\nmultivariable <- NULL\n",
     );
@@ -58,7 +65,15 @@ pub(crate) fn r_code(cx: &RContext, s: &mut String) {
         .map(|m| m.variables.clone())
         .unwrap_or_default();
     if !multi.is_empty() {
-        let rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+        let mut rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
+        // Term × stratum interactions: x + x:strata(g) + strata(g).
+        if has_strata {
+            for v in &spec.cox.strata_interactions {
+                if multi.contains(v) {
+                    rhs.push(format!("{}:strata(strata_var)", bq(v)));
+                }
+            }
+        }
         let _ = writeln!(
             s,
             "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(summary(m, conf.int = {}))\nmultivariable <- cox_terms(m, {})",

@@ -15,7 +15,7 @@ mod text;
 use serde::{Deserialize, Serialize};
 use survkit_core::compare::{self, PAdjust, RatioCi, TestMethod, TestResult};
 use survkit_core::followup::{follow_up, FollowUp};
-use survkit_core::km::{kaplan_meier, ConfType, KmFit, KmOptions};
+use survkit_core::km::{kaplan_meier_weighted, BeyondFollowUp, ConfType, KmFit, KmOptions};
 use survkit_core::Error;
 use survkit_data::Prepared;
 
@@ -197,6 +197,10 @@ pub struct SurvivalConventions {
     pub strata: Option<String>,
     /// Reference group.
     pub reference_group: Option<String>,
+    /// Survival asked for after the last observed time: carried forward (R) or not
+    /// estimable (SAS).
+    #[serde(default)]
+    pub beyond_follow_up: BeyondFollowUp,
 }
 
 /// The survival section of the Report.
@@ -270,6 +274,9 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
     let time = &p.time;
     let status = &p.status;
     let entry = p.entry.as_deref();
+    // Case weights weight the curves (and their medians, quantiles, survival at times,
+    // RMST); everything that has no weighted form in R says so in a warning below.
+    let weights = p.weights.as_deref();
     let common_tau = time.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let km_opts = KmOptions {
         rmst_tau: opts.km.rmst_tau.or(Some(common_tau).filter(|t| *t > 0.0)),
@@ -278,9 +285,17 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
     opts.km.validate()?;
     let overall = Curve {
         group: None,
-        fit: kaplan_meier(time, status, entry, &km_opts)?,
+        fit: kaplan_meier_weighted(time, status, entry, weights, &km_opts)?,
     };
     let followup = follow_up(time, status, entry, &opts.km)?;
+    if weights.is_some() {
+        warnings.push(Warning::new(
+            "followup-unweighted",
+            "Median follow-up and its range describe the rows as observed: the case weights \
+             are not used for them (the survival curves are weighted).",
+            Some("followup".into()),
+        ));
+    }
     if overall.fit.events == 0 {
         warnings.push(Warning::new(
             "no-events",
@@ -334,7 +349,8 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
                 let t: Vec<f64> = rows.iter().map(|&i| time[i]).collect();
                 let s: Vec<bool> = rows.iter().map(|&i| status[i]).collect();
                 let e: Option<Vec<f64>> = entry.map(|e| rows.iter().map(|&i| e[i]).collect());
-                let fit = kaplan_meier(&t, &s, e.as_deref(), &km_opts)?;
+                let w: Option<Vec<f64>> = weights.map(|w| rows.iter().map(|&i| w[i]).collect());
+                let fit = kaplan_meier_weighted(&t, &s, e.as_deref(), w.as_deref(), &km_opts)?;
                 if fit.events == 0 {
                     warnings.push(Warning::new(
                         "no-events-in-group",
@@ -395,6 +411,38 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
                          time 0 and do not account for delayed entry; the curves do.",
                         Some("tests".into()),
                     ));
+                }
+                if weights.is_some() {
+                    // R's survdiff has no weights argument; neither have the tests built
+                    // on it here (trend, pairwise, O/E and Mantel–Haenszel ratios), nor
+                    // the RMST difference. Say so beside each of them.
+                    for (context, what) in [
+                        ("tests", "The log-rank family of tests"),
+                        ("trend", "The test for trend"),
+                        ("pairwise", "The pairwise comparisons"),
+                        (
+                            "hazard_ratios",
+                            "The log-rank and Mantel–Haenszel hazard ratios",
+                        ),
+                        ("rmst_difference", "The RMST differences"),
+                    ] {
+                        if context == "trend" && !opts.trend {
+                            continue;
+                        }
+                        if context == "pairwise" && present.len() < 3 {
+                            continue;
+                        }
+                        warnings.push(Warning::new(
+                            "unweighted-with-weights",
+                            format!(
+                                "{what} ignore the case weights (R's survdiff takes no \
+                                 weights): each row counts once. The survival curves, medians \
+                                 and RMSTs are weighted; a weighted comparison needs a Cox \
+                                 model (robust score test)."
+                            ),
+                            Some(context.into()),
+                        ));
+                    }
                 }
                 let first_method = opts.tests.first().copied().unwrap_or_default();
                 for &method in &opts.tests {
@@ -542,31 +590,57 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
         }
     }
 
+    let robust = km.iter().any(|k| k.fit.robust_variance) || overall.fit.robust_variance;
+    let mut description: Vec<String> = vec![
+        "Kaplan–Meier estimate with Greenwood standard errors (as R survfit)".into(),
+        format!(
+            "pointwise {}% confidence intervals on the {} scale",
+            crate::text::format_num(Some(opts.km.conf_level * 100.0)),
+            opts.km.conf_type.name()
+        ),
+        "median: first time S(t) ≤ 0.5, midpoint of a stretch at exactly 0.5 (R print.survfit); \
+             quantiles by R quantile.survfit; limits where the confidence band crosses"
+            .into(),
+        "cumulative hazard: Nelson–Aalen".into(),
+        "median follow-up: reverse Kaplan–Meier (Schemper & Smith 1996)".into(),
+        "tests as R survdiff; Peto–Peto is rho = 1; hazard ratios from log-rank O/E and \
+             Mantel–Haenszel, not Cox"
+            .into(),
+        "RMST differences up to the smaller of the two groups' largest observed times \
+             unless tau is given"
+            .into(),
+        match opts.km.beyond_follow_up {
+            BeyondFollowUp::Carry => {
+                "survival at a time after the last observed time: the last value carried \
+                     forward (R summary(extend = TRUE)), marked as after follow-up"
+            }
+            BeyondFollowUp::NotEstimable => {
+                "survival at a time after the last observed time: not estimable (SAS), \
+                     unless the curve has reached 0"
+            }
+        }
+        .into(),
+    ];
+    if weights.is_some() {
+        description.push(format!(
+            "case weights: weighted Kaplan–Meier, Nelson–Aalen, medians, quantiles, survival at \
+             times and RMST (R survfit(weights = )); standard errors {}; tests, hazard ratios \
+             without a Cox model, RMST differences and follow-up unweighted",
+            if robust {
+                "robust (infinitesimal jackknife, R's default for non-integer weights)"
+            } else {
+                "Greenwood on weighted counts"
+            }
+        ));
+    }
     let conventions = SurvivalConventions {
         conf_type: opts.km.conf_type,
         conf_level: opts.km.conf_level,
-        description: vec![
-            "Kaplan–Meier estimate with Greenwood standard errors (as R survfit)".into(),
-            format!(
-                "pointwise {}% confidence intervals on the {} scale",
-                crate::text::format_num(Some(opts.km.conf_level * 100.0)),
-                opts.km.conf_type.name()
-            ),
-            "median: first time S(t) ≤ 0.5, midpoint of a stretch at exactly 0.5 (R print.survfit); \
-             quantiles by R quantile.survfit; limits where the confidence band crosses"
-                .into(),
-            "cumulative hazard: Nelson–Aalen".into(),
-            "median follow-up: reverse Kaplan–Meier (Schemper & Smith 1996)".into(),
-            "tests as R survdiff; Peto–Peto is rho = 1; hazard ratios from log-rank O/E and \
-             Mantel–Haenszel, not Cox"
-                .into(),
-            "RMST differences up to the smaller of the two groups' largest observed times \
-             unless tau is given"
-                .into(),
-        ],
+        description,
         rmst_tau: km_opts.rmst_tau.unwrap_or(common_tau),
         strata: p.strata.as_ref().map(|s| s.name.clone()),
         reference_group: reference_label,
+        beyond_follow_up: opts.km.beyond_follow_up,
     };
 
     Ok(SurvivalSection {
@@ -687,6 +761,94 @@ mod tests {
         p.group.as_mut().unwrap().codes = vec![0; 9];
         let s = survival_section(&p, &SurvivalOptions::default()).unwrap();
         assert!(s.warnings.iter().any(|w| w.code == "single-group"));
+    }
+
+    /// Case weights on (start, stop] data with two groups; numbers from R 4.2.2 /
+    /// survival 3.5-3:
+    /// ```r
+    /// d <- data.frame(entry = c(0,1,1,2,0,0,1,3), time = c(2,3,4,5,1,2,4,6),
+    ///                 status = c(1,0,1,0,1,1,0,1), w = c(1,3,0.5,2,0.25,1.5,2,1),
+    ///                 g = rep(c("A","B"), each = 4))
+    /// f <- survfit(Surv(entry, time, status) ~ g, d, weights = w)
+    /// f$surv; summary(f, censored = TRUE)$std.err   # robust (non-integer weights)
+    /// summary(f, times = c(3, 10), extend = TRUE)$surv
+    /// summary(f, rmean = "common")$table[, c("rmean", "se(rmean)")]
+    /// ```
+    #[test]
+    fn weighted_curves_against_r_and_unweighted_tests_say_so() {
+        let p = Prepared {
+            time: vec![2.0, 3.0, 4.0, 5.0, 1.0, 2.0, 4.0, 6.0],
+            status: vec![true, false, true, false, true, true, false, true],
+            entry: Some(vec![0.0, 1.0, 1.0, 2.0, 0.0, 0.0, 1.0, 3.0]),
+            weights: Some(vec![1.0, 3.0, 0.5, 2.0, 0.25, 1.5, 2.0, 1.0]),
+            group: Some(Factor {
+                name: "g".into(),
+                levels: vec!["A".into(), "B".into()],
+                codes: vec![0, 0, 0, 0, 1, 1, 1, 1],
+            }),
+            ..Prepared::default()
+        };
+        let opts = SurvivalOptions {
+            km: KmOptions {
+                times: vec![3.0, 10.0],
+                ..KmOptions::default()
+            },
+            ..SurvivalOptions::default()
+        };
+        let s = survival_section(&p, &opts).unwrap();
+        let (a, b) = (&s.km[0].fit, &s.km[1].fit);
+        assert!(a.weighted && a.robust_variance);
+        let want_a = [
+            0.777777777777778,
+            0.777777777777778,
+            0.622222222222222,
+            0.622222222222222,
+        ];
+        let want_b = [0.857142857142857, 0.489795918367347, 0.489795918367347, 0.0];
+        for (g, w) in a
+            .surv
+            .iter()
+            .chain(&b.surv)
+            .zip(want_a.iter().chain(&want_b))
+        {
+            assert!(close(*g, *w), "{g} vs {w}");
+        }
+        let se = [
+            0.228978234456684,
+            0.244156458366701,
+            0.173169007637522,
+            0.261806930852987,
+        ];
+        let got = [a.std_err[0], a.std_err[2], b.std_err[0], b.std_err[1]];
+        for (g, w) in got.iter().zip(se) {
+            assert!(close(g.unwrap(), w), "{g:?} vs {w}");
+        }
+        assert_eq!(a.at_times[1].surv, Some(a.surv[3]));
+        assert!(a.at_times[1].beyond_follow_up && !a.at_times[0].beyond_follow_up);
+        assert_eq!((b.at_times[1].surv, b.at_times[1].n_risk), (Some(0.0), 0.0));
+        let (ra, rb) = (a.rmst.unwrap(), b.rmst.unwrap());
+        assert!(close(ra.estimate, 4.8) && close(ra.se, 0.807862596800125));
+        assert!(close(rb.estimate, 3.81632653061224) && close(rb.se, 1.256150454531457));
+        for context in ["tests", "hazard_ratios", "rmst_difference"] {
+            assert!(
+                s.warnings
+                    .iter()
+                    .any(|w| w.code == "unweighted-with-weights"
+                        && w.context.as_deref() == Some(context)),
+                "{context}: {:?}",
+                s.warnings
+            );
+        }
+        assert!(s.warnings.iter().any(|w| w.code == "followup-unweighted"));
+        assert!(s
+            .conventions
+            .description
+            .iter()
+            .any(|d| d.starts_with("case weights") && d.contains("infinitesimal jackknife")));
+        // Without weights, none of this.
+        let s = survival_section(&Prepared { weights: None, ..p }, &opts).unwrap();
+        assert!(!s.km[0].fit.weighted);
+        assert!(!s.warnings.iter().any(|w| w.code.contains("weight")));
     }
 
     #[test]

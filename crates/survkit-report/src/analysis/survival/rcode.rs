@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use survkit_core::compare::TestMethod;
 
 use crate::rscript::{nums, nv, q, rn, RContext};
+use crate::text::serde_name;
 
 /// Appends the Kaplan–Meier, follow-up and test code; defines `medians`, `at_times`,
 /// `followup` and `tests` for the JSON output.
@@ -34,10 +35,18 @@ pub(crate) fn r_code(cx: &RContext, s: &mut String) {
     let rhs = if has_group { "group" } else { "1" };
     let _ = writeln!(
         s,
-        "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
+        "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {}{}{})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
         if times.is_empty() { "" } else { ", survival at times" },
         q(&conf_type),
         rn(conf_level),
+        // Case weights weight the curves as in survkit (survdiff takes none); a
+        // variance chosen explicitly is passed on (default: survfit's own rule).
+        if report.spec.weights.is_some() { ", weights = .weights" } else { "" },
+        match serde_name(&survival.km.variance).as_str() {
+            "greenwood" => ", robust = FALSE",
+            "robust" => ", robust = TRUE",
+            _ => "",
+        },
         nv(&quantiles)
     );
     let rmean = survival

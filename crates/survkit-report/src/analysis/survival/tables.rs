@@ -41,13 +41,21 @@ pub(crate) fn tables(cx: &TableContext, ep: &EndpointReport, out: &mut Vec<Table
 
     // Survival at chosen times.
     let mut rows = Vec::new();
+    let mut beyond = false;
     for c in curves {
         for t in &c.fit.at_times {
+            // After the last observed time: marked, the note says which convention.
+            let mark = if t.beyond_follow_up {
+                beyond = true;
+                " *"
+            } else {
+                ""
+            };
             rows.push(vec![
                 curve_label(c, cx.group_name.as_deref()),
                 format_num(fin(t.time)),
                 format_num(fin(t.n_risk)),
-                format_pct(fin_opt(t.surv)),
+                format!("{}{mark}", format_pct(fin_opt(t.surv))),
                 format!(
                     "{}–{}",
                     format_pct(fin_opt(t.lower)),
@@ -68,7 +76,12 @@ pub(crate) fn tables(cx: &TableContext, ep: &EndpointReport, out: &mut Vec<Table
                 cx.ci.clone(),
             ],
             rows,
-            note: None,
+            note: beyond.then(|| {
+                "* After the last observed time (follow-up has ended): the last estimate \
+                 carried forward (R), or not estimable (SAS convention), as the methods \
+                 state; 0% where the curve had already reached 0."
+                    .to_string()
+            }),
         });
     }
 

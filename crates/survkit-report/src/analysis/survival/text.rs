@@ -15,6 +15,18 @@ pub(crate) fn methods(ep: &EndpointReport, spec: &Spec, s: &mut String) {
         "Survival was estimated with the Kaplan–Meier method; standard errors used Greenwood's formula and {level}% confidence intervals used {}. Medians and their confidence intervals were read off the survival curve as in R's survival package. Median follow-up was estimated with the reverse Kaplan–Meier method.",
         conf_words(&conf)
     ));
+    if let Some(w) = spec.weights.as_deref().filter(|w| !w.trim().is_empty()) {
+        let robust = ep.survival.km.iter().any(|k| k.fit.robust_variance);
+        s.push_str(&format!(
+            " Case weights ('{w}') were applied to the Kaplan–Meier and Nelson–Aalen estimates{} and to the Cox models; {}. Tests comparing curves, follow-up and hazard ratios without a Cox model are unweighted (R's survdiff takes no weights).",
+            if robust {
+                ", whose standard errors are then the robust (infinitesimal jackknife) ones, as R's survfit does for non-integer weights"
+            } else {
+                ""
+            },
+            "medians, survival at chosen times and restricted means follow from the weighted curves"
+        ));
+    }
     if spec.group.is_some() && !ep.survival.tests.is_empty() {
         s.push_str(" Survival curves were compared with the log-rank test.");
     }

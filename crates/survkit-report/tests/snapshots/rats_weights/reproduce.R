@@ -60,7 +60,7 @@ e <- e[ok, , drop = FALSE]
 cat("\n==== time: n =", nrow(e), ", events =", sum(e$status), "\n")
 
 # 3. Kaplan-Meier: medians, quantiles.
-fit <- survfit(Surv(time, status) ~ group, data = e, conf.type = "log", conf.int = 0.95)
+fit <- survfit(Surv(time, status) ~ group, data = e, conf.type = "log", conf.int = 0.95, weights = .weights)
 print(fit)
 qs <- quantile(fit, probs = c(0.25, 0.5, 0.75))
 print(qs)
