@@ -1,7 +1,7 @@
 // Export: copying tables, downloading tables, figures (SVG/PDF/PNG), the Spec and the R script.
 import { $, el, slug } from './dom.js';
 import { reportRequest, request } from './engine.js';
-import { readRoles, renderRoles } from './form.js';
+import { figureOptions, readRoles, renderRoles } from './form.js';
 import { analyze, tableHtml } from './results.js';
 import { baseName, setStatus, state } from './state.js';
 
