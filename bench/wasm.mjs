@@ -1,5 +1,6 @@
-// survkit wasm in Node: the same .wasm the page loads (www/pkg, built by
-// scripts/build-wasm.sh). Called by `survkit-bench all` as
+// survkit wasm in Node: the page's module plus the bench_* exports (target/bench/pkg,
+// built by `bash scripts/build-wasm.sh --bench`; same code and profile as www/pkg).
+// Called by `survkit-bench all` as
 //   node bench/wasm.mjs --task import|km|cox|page --file F --p P --reps N
 // and prints one JSON line (times in seconds, warm-up run dropped).
 //   import: file bytes (readFileSync) -> typed table (bench_import export)
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import init, * as wasm from '../www/pkg/survkit_wasm.js';
+import init, * as wasm from '../target/bench/pkg/survkit_wasm.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -21,7 +22,7 @@ const reps = Math.max(1, Number(opt('--reps') || 5));
 const name = basename(file);
 
 const baseRss = process.memoryUsage().rss;
-const exports = await init({ module_or_path: readFileSync(join(ROOT, 'www/pkg/survkit_wasm_bg.wasm')) });
+const exports = await init({ module_or_path: readFileSync(join(ROOT, 'target/bench/pkg/survkit_wasm_bg.wasm')) });
 const memory = exports.memory;
 
 function spec(p) {

@@ -17,8 +17,8 @@ cargo build --release -q -p survkit-bench
 
 case ",${BENCH_ENGINES:-wasm}," in
   *,wasm,* | *,browser,*)
-    echo "== wasm package (the page's own, with the bench_* exports)" >&2
-    bash scripts/build-wasm.sh >&2 || echo "== wasm build failed: wasm and browser engines will be skipped" >&2
+    echo "== wasm packages: the page's (www/pkg, for the browser engine) and the benchmark's (target/bench/pkg, with the bench_* exports)" >&2
+    { bash scripts/build-wasm.sh >&2 && bash scripts/build-wasm.sh --bench >&2; } || echo "== wasm build failed: wasm and browser engines will be skipped" >&2
     ;;
 esac
 

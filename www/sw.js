@@ -3,6 +3,7 @@
 // ever handles requests to this site's own origin; it never contacts anything else.
 const FALLBACK_FILES = [
   './', 'index.html', 'app.js', 'worker.js', 'style.css',
+  'js/dom.js', 'js/state.js', 'js/engine.js', 'js/input.js', 'js/form.js', 'js/results.js', 'js/export.js',
   'pkg/survkit_wasm.js', 'pkg/survkit_wasm_bg.wasm',
   'data/examples.json', 'data/lung.csv', 'data/veteran.csv',
 ];

@@ -7,6 +7,9 @@ const ready = init().catch((err) => {
   throw new Error(`The analysis engine could not start in this browser (${err && err.message ? err.message : err}). Reload the page; if this persists, use a current Chrome, Edge, Firefox or Safari, which all run WebAssembly.`);
 });
 let session = null;
+// Id of the analysis whose Report the session holds (tables, figures and the R script
+// are rendered from that Report in Rust memory, never from its JSON again).
+let reportId = null;
 
 function reply(id, type, payload, transfer) {
   self.postMessage({ id, type, ...payload }, transfer || []);
@@ -21,7 +24,7 @@ function figureRequest(figure, kind, endpoint) {
 
 /** Every figure the page shows for each endpoint; a figure that cannot be drawn
  *  (e.g. a forest plot without a Cox model) comes back as its error message. */
-function figures(reportJson, parsed, figure) {
+function figures(parsed, figure) {
   return parsed.endpoints.map((ep, i) => {
     const out = {};
     const kinds = ['km', 'cumhaz', 'loglog'];
@@ -29,13 +32,28 @@ function figures(reportJson, parsed, figure) {
     if (ep.cox && ep.cox.zph) kinds.push('schoenfeld');
     for (const kind of kinds) {
       try {
-        out[kind] = { svg: wasm.figure_svg(reportJson, JSON.stringify(figureRequest(figure, kind, i))) };
+        out[kind] = { svg: session.figure_svg(JSON.stringify(figureRequest(figure, kind, i))) };
       } catch (err) {
         out[kind] = { error: err && err.message ? err.message : String(err) };
       }
     }
     return out;
   });
+}
+
+/** Makes sure the session holds the Report the page shows (`msg.reportId`). After a
+ *  restart, or when a newer analysis failed, the page sends that Report's Spec once
+ *  (`msg.spec`) and it is run again, which gives the same Report. */
+function holdReport(msg) {
+  if (!session) throw new Error('No file is loaded yet.');
+  if (msg.reportId != null && msg.reportId === reportId) return;
+  if (!msg.spec) {
+    const err = new Error('The engine no longer holds these results.');
+    err.staleReport = true;
+    throw err;
+  }
+  session.analyze(JSON.stringify(msg.spec));
+  reportId = msg.reportId;
 }
 
 self.onmessage = async (event) => {
@@ -50,6 +68,7 @@ self.onmessage = async (event) => {
       case 'load': {
         if (session) session.free();
         session = null;
+        reportId = null;
         reply(id, 'progress', { message: `Reading ${msg.name} (${(msg.bytes.byteLength / 1e6).toFixed(1)} MB)…` });
         session = new wasm.Session(new Uint8Array(msg.bytes), msg.name, JSON.stringify(msg.importOptions || {}));
         reply(id, 'loaded', {
@@ -69,32 +88,38 @@ self.onmessage = async (event) => {
         // Tests only (page URL ?test-delay-ms=N): make the job long enough to cancel,
         // however fast the engine is on the test machine.
         if (msg.delayMs) await new Promise((ok) => setTimeout(ok, msg.delayMs));
+        reportId = null;
         const report = session.analyze(JSON.stringify(msg.spec));
+        reportId = id;
         const parsed = JSON.parse(report);
         reply(id, 'progress', { message: 'Drawing the figures…' });
         reply(id, 'report', {
           report: parsed,
           reportJson: report,
-          tables: JSON.parse(wasm.tables(report)),
-          figures: figures(report, parsed, msg.figure),
+          reportId: id,
+          tables: JSON.parse(session.tables()),
+          figures: figures(parsed, msg.figure),
         });
         break;
       }
       case 'figure': {
+        holdReport(msg);
         const request = JSON.stringify(figureRequest(msg.request, msg.request.kind, msg.request.endpoint));
         if (msg.request.format === 'pdf') {
-          const bytes = wasm.figure_pdf(msg.reportJson, request);
+          const bytes = session.figure_pdf(request);
           reply(id, 'figure', { bytes }, [bytes.buffer]);
         } else {
-          reply(id, 'figure', { svg: wasm.figure_svg(msg.reportJson, request) });
+          reply(id, 'figure', { svg: session.figure_svg(request) });
         }
         break;
       }
       case 'table-text':
-        reply(id, 'table-text', { text: wasm.table_text(msg.reportJson, msg.table, msg.format) });
+        holdReport(msg);
+        reply(id, 'table-text', { text: session.table_text(msg.table, msg.format) });
         break;
       case 'r-script':
-        reply(id, 'r-script', { text: wasm.r_script(msg.reportJson, msg.fileName) });
+        holdReport(msg);
+        reply(id, 'r-script', { text: session.r_script(msg.fileName) });
         break;
       case 'presets':
         reply(id, 'presets', { presets: JSON.parse(wasm.presets()) });
@@ -105,6 +130,10 @@ self.onmessage = async (event) => {
   } catch (err) {
     // A trap (Rust panic) leaves the module unusable: tell the page to start a new worker.
     const fatal = err instanceof WebAssembly.RuntimeError;
-    reply(id, 'error', { message: err && err.message ? err.message : String(err), fatal });
+    // The engine's errors carry their kind (e.g. unmapped-event-values with the values
+    // and the endpoint) beside the message, so the page can act on it.
+    let kind = null;
+    try { kind = err && err.survkit ? JSON.parse(err.survkit) : null; } catch { kind = null; }
+    reply(id, 'error', { message: err && err.message ? err.message : String(err), fatal, staleReport: !!(err && err.staleReport), kind });
   }
 };

@@ -167,7 +167,7 @@ test('privacy: load, drop, analysis and every export request nothing but the pag
     assert.deepEqual(h.foreignRequests(), []);
     // Only static files of the site were fetched: no request carries data.
     const own = h.requests.filter((u) => u.startsWith(h.origin)).map((u) => new URL(u).pathname);
-    for (const p of own) assert.match(p, /^\/(|\?.*|index\.html|app\.js|worker\.js|sw\.js|style\.css|build\.json|pkg\/[\w.]+|data\/[\w.]+)$/, p);
+    for (const p of own) assert.match(p, /^\/(|\?.*|index\.html|app\.js|worker\.js|sw\.js|style\.css|build\.json|js\/[\w.]+|pkg\/[\w.]+|data\/[\w.]+)$/, p);
     assert.deepEqual(h.consoleErrors, []);
   } finally {
     await h.close();

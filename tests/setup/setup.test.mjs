@@ -246,7 +246,7 @@ test('npm start with the wasm-bindgen-cli install failing: non-zero exit naming 
     assert.notEqual(r.status, 0, r.stderr);
     assert.ok(r.stderr.includes(`cargo install wasm-bindgen-cli --version ${WANT}`), r.stderr);
     assert.match(r.stderr, /error: installing wasm-bindgen-cli/);
-    assert.match(r.stderr, /== building the page's WebAssembly module/, 'says what it is doing');
+    assert.match(r.stderr, /== building the WebAssembly module/, 'says what it is doing');
     assert.ok(!existsSync(join(sb.repo, 'www', 'pkg')), 'no half-built package is left behind');
   } finally { sb.cleanup(); }
 });

@@ -332,7 +332,8 @@ impl Cohort {
 /// # Errors
 /// The Report's error message.
 pub fn page_analysis(bytes: &[u8], file_name: &str, p: usize) -> Result<usize, String> {
-    let report = survkit_report::analyze_bytes(bytes, file_name, &page_spec(p)).map_err(|e| e.0)?;
+    let report =
+        survkit_report::analyze_bytes(bytes, file_name, &page_spec(p)).map_err(|e| e.message)?;
     let json = serde_json::to_string(&report).map_err(|e| e.to_string())?;
     Ok(json.len())
 }

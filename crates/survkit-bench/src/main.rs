@@ -381,14 +381,16 @@ fn all_cmd(args: &[String]) -> Result<(), String> {
         });
     }
     let mut skipped = Vec::new();
-    let has_wasm = Path::new("www/pkg/survkit_wasm_bg.wasm").exists()
-        && fs::read_to_string("www/pkg/survkit_wasm.js").is_ok_and(|s| s.contains("bench_import"));
+    // The benchmark's module: the page's plus the bench_* exports (feature `bench`).
+    let has_wasm = Path::new("target/bench/pkg/survkit_wasm_bg.wasm").exists()
+        && fs::read_to_string("target/bench/pkg/survkit_wasm.js")
+            .is_ok_and(|s| s.contains("bench_import"));
     if wanted.iter().any(|w| w == "wasm") {
         if sh("command -v node").is_none() {
             skipped.push("wasm: node not found".to_string());
         } else if !has_wasm {
             skipped.push(
-                "wasm: www/pkg has no bench_* exports (run bash scripts/build-wasm.sh)".into(),
+                "wasm: target/bench/pkg has no bench_* exports (run bash scripts/build-wasm.sh --bench)".into(),
             );
         } else {
             engines.push(Engine {

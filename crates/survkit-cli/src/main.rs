@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use survkit_data::{EndpointSpec, ImportOptions, TimeUnit, VariableSpec};
+use survkit_core::compare::TestMethod;
+use survkit_data::{EndpointSpec, ImportOptions, RowFilter, TimeUnit, VariableSpec};
+use survkit_report::cox::Backward;
 use survkit_report::figures::{render, FigureKind, FigureRequest};
-use survkit_report::{analyze_bytes, load, tables, Spec};
+use survkit_report::{analyze_bytes, load, tables, Report, Spec};
 
 #[derive(Parser)]
 #[command(
@@ -112,6 +114,10 @@ struct AnalyzeArgs {
     /// Cox Newton–Raphson iteration limit (R's iter.max, default 20).
     #[arg(long)]
     iter_max: Option<usize>,
+    /// Kaplan–Meier variance: auto (R: Greenwood, robust for non-integer weights),
+    /// greenwood or robust.
+    #[arg(long)]
+    km_variance: Option<String>,
     /// Cox convergence tolerance on the log-likelihood (R's eps, default 1e-9).
     #[arg(long)]
     eps: Option<f64>,
@@ -127,6 +133,108 @@ struct AnalyzeArgs {
     /// Worksheet to read from a workbook.
     #[arg(long)]
     sheet: Option<String>,
+    /// Field delimiter of a text file (default: detected), e.g. ';' or 'tab'.
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Decimal mark of a text file (default: detected): '.' or ','.
+    #[arg(long)]
+    decimal: Option<char>,
+    /// Text encoding (default: detected), e.g. windows-1252.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Whether the first row holds the column names (default: detected).
+    #[arg(long)]
+    header: Option<bool>,
+    /// Cell texts that mean "missing" (replaces the default list).
+    #[arg(long, value_delimiter = ',')]
+    missing: Vec<String>,
+    /// Type of a column: name=numeric|date|categorical|boolean (repeatable).
+    #[arg(long)]
+    column_type: Vec<String>,
+    /// Order of ambiguous dates: day-first or month-first.
+    #[arg(long)]
+    date_order: Option<String>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long)]
+    max_bytes: Option<usize>,
+    /// Column with the start date (instead of --time; needs --end-date).
+    #[arg(long)]
+    start_date: Option<String>,
+    /// Column(s) with the end date; later ones fill in where the first is missing.
+    #[arg(long, value_delimiter = ',')]
+    end_date: Vec<String>,
+    /// What a value of the event column means: value=event|censored|exclude (repeatable).
+    #[arg(long)]
+    event_map: Vec<String>,
+    /// Column identifying clusters, for robust standard errors (Cox).
+    #[arg(long)]
+    cluster: Option<String>,
+    /// Keep only rows meeting a condition, e.g. "age>=18" or "arm!=placebo" (repeatable).
+    #[arg(long)]
+    filter: Vec<String>,
+    /// Label of a variable in the output: var=label (repeatable).
+    #[arg(long)]
+    label: Vec<String>,
+    /// Order of a categorical variable's levels: var=a/b/c (repeatable).
+    #[arg(long)]
+    levels: Vec<String>,
+    /// Cut a numeric variable into groups: var=50/65 (repeatable).
+    #[arg(long)]
+    cut_points: Vec<String>,
+    /// Cut these numeric variables at their median.
+    #[arg(long, value_delimiter = ',')]
+    cut_at_median: Vec<String>,
+    /// Enter these categorical variables as ordered scores 1, 2, 3, ...
+    #[arg(long, value_delimiter = ',')]
+    ordinal: Vec<String>,
+    /// Treat these numeric variables as categories.
+    #[arg(long, value_delimiter = ',')]
+    categorical: Vec<String>,
+    /// Quantiles of survival to report, e.g. 0.25,0.5,0.75.
+    #[arg(long, value_delimiter = ',')]
+    quantiles: Vec<f64>,
+    /// Tests between groups: log-rank, peto-peto, gehan-breslow, tarone-ware, fh:RHO:GAMMA.
+    #[arg(long, value_delimiter = ',')]
+    tests: Vec<String>,
+    /// Adjustment of pairwise P values: none, bonferroni, holm, bh.
+    #[arg(long)]
+    pairwise_adjust: Option<String>,
+    /// Pairwise tests of each group against the reference only.
+    #[arg(long)]
+    pairwise_vs_reference: bool,
+    /// Reference group for hazard ratios and RMST differences.
+    #[arg(long)]
+    reference_group: Option<String>,
+    /// Test for trend across the ordered groups.
+    #[arg(long)]
+    trend: bool,
+    /// Covariates of the multivariable model, when not all of --covariates.
+    #[arg(long, value_delimiter = ',')]
+    multivariable: Vec<String>,
+    /// Candidates of the univariable screen, when not all of --covariates.
+    #[arg(long, value_delimiter = ',')]
+    univariable: Vec<String>,
+    /// Robust (sandwich) standard errors.
+    #[arg(long)]
+    robust: bool,
+    /// Test proportional hazards (cox.zph).
+    #[arg(long)]
+    zph: bool,
+    /// Also fit Firth's penalized likelihood.
+    #[arg(long)]
+    firth: bool,
+    /// Add to the multivariable model every candidate with univariable P below this.
+    #[arg(long)]
+    select_p: Option<f64>,
+    /// Backward elimination (exploratory): p[=THRESHOLD] or aic.
+    #[arg(long)]
+    backward: Option<String>,
+    /// Interaction of two covariates: a*b (repeatable).
+    #[arg(long)]
+    interaction: Vec<String>,
+    /// Confidence level of the Cox hazard ratios (default: --conf-level).
+    #[arg(long)]
+    cox_conf_level: Option<f64>,
     /// Print the Report as JSON.
     #[arg(long)]
     json: bool,
@@ -162,13 +270,23 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     if let Some(sheet) = &a.sheet {
         spec.import.sheet = Some(sheet.clone());
     }
-    if a.time.is_some() || a.event.is_some() || spec.endpoints.is_empty() {
+    apply_import_flags(a, &mut spec)?;
+    if a.time.is_some() || a.event.is_some() || a.start_date.is_some() || spec.endpoints.is_empty()
+    {
         let mut ep = spec.endpoints.first().cloned().unwrap_or_default();
         if let Some(t) = &a.time {
             ep.time = Some(t.clone());
         }
         if let Some(e) = &a.event {
             ep.event = e.clone();
+        }
+        if let Some(d) = &a.start_date {
+            ep.start_date = Some(d.clone());
+            ep.time = None;
+        }
+        if let Some((first, rest)) = a.end_date.split_first() {
+            ep.end_date = Some(first.clone());
+            ep.end_dates = rest.to_vec();
         }
         if ep.event.is_empty() || (ep.time.is_none() && ep.start_date.is_none()) {
             return Err("say which columns hold the time and the event: --time COLUMN --event COLUMN (or --spec FILE)".into());
@@ -239,6 +357,7 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     if let Some(t) = &a.ties {
         spec.cox.ties = json_enum("tie method", t, "efron or breslow")?;
     }
+    apply_model_flags(a, &mut spec)?;
     if !a.strata_interaction.is_empty() {
         if spec.strata.is_none() {
             return Err("--strata-interaction needs a strata column: add --strata COLUMN".into());
@@ -266,8 +385,8 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
         }
         spec.cox.eps = e;
     }
-    if let Some(w) = &a.weights {
-        spec.weights = Some(w.clone());
+    if let Some(v) = &a.km_variance {
+        spec.survival.km.variance = json_enum("KM variance", v, "auto, greenwood or robust")?;
     }
     if let Some(b) = &a.beyond_follow_up {
         spec.survival.km.beyond_follow_up =
@@ -276,7 +395,238 @@ fn build_spec(a: &AnalyzeArgs) -> Result<Spec, String> {
     Ok(spec)
 }
 
-fn analyze(a: &AnalyzeArgs) -> Result<survkit_report::Report, String> {
+/// `name=value` of a repeatable flag.
+fn pair<'a>(flag: &str, s: &'a str, example: &str) -> Result<(&'a str, &'a str), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .ok_or_else(|| format!("--{flag} '{s}': write it as {example}"))
+}
+
+/// The import flags (how to read the file).
+fn apply_import_flags(a: &AnalyzeArgs, spec: &mut Spec) -> Result<(), String> {
+    let im = &mut spec.import;
+    if let Some(d) = &a.delimiter {
+        im.delimiter = Some(match d.as_str() {
+            "tab" | "\\t" => '\t',
+            _ if d.chars().count() == 1 => d.chars().next().unwrap_or(','),
+            _ => return Err(format!("--delimiter '{d}': give one character, or 'tab'")),
+        });
+    }
+    if a.decimal.is_some() {
+        im.decimal = a.decimal;
+    }
+    if a.encoding.is_some() {
+        im.encoding = a.encoding.clone();
+    }
+    if a.header.is_some() {
+        im.header = a.header;
+    }
+    if !a.missing.is_empty() {
+        im.missing = a.missing.clone();
+    }
+    for c in &a.column_type {
+        let (name, kind) = pair(
+            "column-type",
+            c,
+            "name=numeric (or date, categorical, boolean)",
+        )?;
+        im.column_types.insert(
+            name.to_string(),
+            json_enum("column type", kind, "numeric, date, categorical or boolean")?,
+        );
+    }
+    if let Some(o) = &a.date_order {
+        im.date_order = Some(json_enum("date order", o, "day-first or month-first")?);
+    }
+    if a.max_bytes.is_some() {
+        im.max_bytes = a.max_bytes;
+    }
+    Ok(())
+}
+
+/// Parses a filter such as `age>=18`.
+fn filter(s: &str) -> Result<RowFilter, String> {
+    for op in ["==", "!=", "<=", ">=", "<", ">", "="] {
+        if let Some((col, value)) = s.split_once(op) {
+            let op = if op == "=" { "==" } else { op };
+            return Ok(RowFilter {
+                column: col.trim().to_string(),
+                op: json_enum("filter operator", op, "==, !=, <, <=, > or >=")?,
+                value: value.trim().to_string(),
+            });
+        }
+    }
+    Err(format!(
+        "--filter '{s}': write it as column, operator, value, e.g. --filter \"age>=18\""
+    ))
+}
+
+/// A change to one variable's coding.
+type VarEdit = Box<dyn Fn(&mut VariableSpec)>;
+
+/// The variable-coding, survival and Cox flags.
+fn apply_model_flags(a: &AnalyzeArgs, spec: &mut Spec) -> Result<(), String> {
+    if let Some(w) = &a.weights {
+        spec.weights = Some(w.clone());
+    }
+    if let Some(c) = &a.cluster {
+        spec.cluster = Some(c.clone());
+    }
+    for f in &a.filter {
+        spec.filter.push(filter(f)?);
+    }
+    for m in &a.event_map {
+        let (value, meaning) = pair("event-map", m, "value=event (or censored, exclude)")?;
+        let meaning = json_enum("event meaning", meaning, "event, censored or exclude")?;
+        for ep in &mut spec.endpoints {
+            ep.event_map.insert(value.to_string(), meaning);
+        }
+    }
+    // Variable coding: group, strata and covariates by column or label.
+    let mut vars: Vec<&mut VariableSpec> = spec
+        .covariates
+        .iter_mut()
+        .chain(spec.group.as_mut())
+        .chain(spec.strata.as_mut())
+        .collect();
+    let find = |flag: &str, name: &str| -> Result<Vec<usize>, String> {
+        let hits: Vec<usize> = (0..vars.len())
+            .filter(|&i| vars[i].column == name || vars[i].label.as_deref() == Some(name))
+            .collect();
+        if hits.is_empty() {
+            Err(format!("--{flag} '{name}': not a covariate, the group or the strata; add it with --covariates, --group or --strata"))
+        } else {
+            Ok(hits)
+        }
+    };
+    let mut edits: Vec<(usize, VarEdit)> = Vec::new();
+    for l in &a.label {
+        let (name, label) = pair("label", l, "variable=label")?;
+        let label = label.to_string();
+        for i in find("label", name)? {
+            let label = label.clone();
+            edits.push((i, Box::new(move |v| v.label = Some(label.clone()))));
+        }
+    }
+    for l in &a.levels {
+        let (name, levels) = pair("levels", l, "variable=a/b/c")?;
+        let levels: Vec<String> = levels.split('/').map(|x| x.trim().to_string()).collect();
+        for i in find("levels", name)? {
+            let levels = levels.clone();
+            edits.push((i, Box::new(move |v| v.levels = levels.clone())));
+        }
+    }
+    for c in &a.cut_points {
+        let (name, cuts) = pair("cut-points", c, "variable=50/65")?;
+        let cuts = cuts
+            .split('/')
+            .map(|x| x.trim().parse::<f64>())
+            .collect::<Result<Vec<f64>, _>>()
+            .map_err(|_| {
+                format!("--cut-points '{c}': the cut points must be numbers, e.g. age=50/65")
+            })?;
+        for i in find("cut-points", name)? {
+            let cuts = cuts.clone();
+            edits.push((i, Box::new(move |v| v.cut_points = cuts.clone())));
+        }
+    }
+    for n in &a.cut_at_median {
+        for i in find("cut-at-median", n)? {
+            edits.push((i, Box::new(|v| v.cut_at_median = true)));
+        }
+    }
+    for n in &a.ordinal {
+        for i in find("ordinal", n)? {
+            edits.push((i, Box::new(|v| v.ordinal = true)));
+        }
+    }
+    for n in &a.categorical {
+        for i in find("categorical", n)? {
+            edits.push((i, Box::new(|v| v.categorical = true)));
+        }
+    }
+    for (i, edit) in edits {
+        edit(vars[i]);
+    }
+    let sv = &mut spec.survival;
+    if !a.quantiles.is_empty() {
+        sv.km.quantiles = a.quantiles.clone();
+    }
+    if !a.tests.is_empty() {
+        sv.tests = a
+            .tests
+            .iter()
+            .map(|t| match t.strip_prefix("fh:") {
+                Some(rg) => {
+                    let (rho, gamma) = rg.split_once(':').unwrap_or((rg, "0"));
+                    let num = |x: &str| {
+                        x.parse::<f64>()
+                            .map_err(|_| format!("--tests '{t}': write fh:RHO:GAMMA, e.g. fh:1:0"))
+                    };
+                    Ok(TestMethod::FlemingHarrington {
+                        rho: num(rho)?,
+                        gamma: num(gamma)?,
+                    })
+                }
+                None => json_enum(
+                    "test",
+                    t,
+                    "log-rank, peto-peto, gehan-breslow, tarone-ware or fh:RHO:GAMMA",
+                ),
+            })
+            .collect::<Result<_, String>>()?;
+    }
+    if let Some(p) = &a.pairwise_adjust {
+        sv.pairwise_adjust = json_enum("adjustment", p, "none, bonferroni, holm or bh")?;
+    }
+    if a.pairwise_vs_reference {
+        sv.pairwise_vs_reference = true;
+    }
+    if a.reference_group.is_some() {
+        sv.reference_group = a.reference_group.clone();
+    }
+    if a.trend {
+        sv.trend = true;
+    }
+    let cox = &mut spec.cox;
+    if !a.multivariable.is_empty() {
+        cox.covariates = a.multivariable.clone();
+    }
+    if !a.univariable.is_empty() {
+        cox.univariable = a.univariable.clone();
+    }
+    cox.robust |= a.robust;
+    cox.zph |= a.zph;
+    cox.firth |= a.firth;
+    if a.select_p.is_some() {
+        cox.select_p = a.select_p;
+    }
+    if let Some(b) = &a.backward {
+        cox.backward = Some(match b.split_once('=') {
+            _ if b == "aic" => Backward::Aic,
+            _ if b == "p" => Backward::P { threshold: 0.05 },
+            Some(("p", t)) => Backward::P {
+                threshold: t
+                    .parse()
+                    .map_err(|_| format!("--backward '{b}': write p, p=0.1 or aic"))?,
+            },
+            _ => return Err(format!("--backward '{b}': write p, p=0.1 or aic")),
+        });
+    }
+    for i in &a.interaction {
+        let (x, y) = i
+            .split_once('*')
+            .ok_or_else(|| format!("--interaction '{i}': write it as a*b"))?;
+        cox.interactions
+            .push([x.trim().to_string(), y.trim().to_string()]);
+    }
+    if a.cox_conf_level.is_some() {
+        cox.conf_level = a.cox_conf_level.unwrap_or(0.95);
+    }
+    Ok(())
+}
+
+fn analyze(a: &AnalyzeArgs) -> Result<Report, String> {
     let spec = build_spec(a)?;
     if let Some(p) = &a.save_spec {
         let json = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
@@ -291,50 +641,36 @@ fn analyze(a: &AnalyzeArgs) -> Result<survkit_report::Report, String> {
     analyze_bytes(&bytes, &name, &spec).map_err(|e| e.to_string())
 }
 
-fn print_text(report: &serde_json::Value) {
-    let file = report["input"]["file_name"].as_str().unwrap_or("");
+fn print_text(report: &Report) {
     println!(
-        "survkit {} — {file}\n",
-        report["survkit_version"].as_str().unwrap_or("")
+        "survkit {} — {}\n",
+        report.survkit_version, report.input.file_name
     );
-    for (i, ep) in report["endpoints"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, ep) in report.endpoints.iter().enumerate() {
         println!(
             "Endpoint {}: {} ({} patients, {} events; times in {})",
             i + 1,
-            ep["name"].as_str().unwrap_or(""),
-            ep["n"],
-            ep["events"],
-            ep["time_unit"].as_str().unwrap_or("")
+            ep.name,
+            ep.n,
+            ep.events,
+            ep.time_unit
         );
-        if let Some(c) = ep["event_coding"].as_str() {
-            println!("Event coding: {c}");
-        }
-        for w in ep["warnings"].as_array().into_iter().flatten() {
-            println!("WARNING: {}", w["message"].as_str().unwrap_or(""));
+        println!("Event coding: {}", ep.event_coding);
+        for w in ep.all_warnings() {
+            println!("WARNING: {}", w.message);
         }
         println!();
     }
     for t in tables::tables(report) {
         println!("{}", t.to_text());
     }
-    for ep in report["endpoints"].as_array().into_iter().flatten() {
-        if ep["excluded"].as_array().is_none_or(|e| e.is_empty()) {
-            println!(
-                "Rows left out of {}: none.\n",
-                ep["name"].as_str().unwrap_or("")
-            );
+    for ep in &report.endpoints {
+        if ep.excluded.is_empty() {
+            println!("Rows left out of {}: none.\n", ep.name);
         }
-        println!(
-            "Methods and results\n{}\n",
-            ep["methods"].as_str().unwrap_or("")
-        );
+        println!("Methods and results\n{}\n", ep.methods);
     }
-    println!("{}", report["conventions_text"].as_str().unwrap_or(""));
+    println!("{}", report.conventions_text);
 }
 
 fn main_inner() -> Result<(), String> {
@@ -349,7 +685,7 @@ fn main_inner() -> Result<(), String> {
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 );
             } else {
-                print_text(&serde_json::to_value(&report).map_err(|e| e.to_string())?);
+                print_text(&report);
             }
         }
         Command::Figure {
@@ -359,7 +695,7 @@ fn main_inner() -> Result<(), String> {
             width_cm,
             height_cm,
         } => {
-            let report = serde_json::to_value(analyze(&analysis)?).map_err(|e| e.to_string())?;
+            let report = analyze(&analysis)?;
             let kind: FigureKind = json_enum("figure", &kind, "km, forest, cumhaz or loglog")?;
             let req = FigureRequest {
                 kind,
@@ -435,5 +771,312 @@ fn main() -> ExitCode {
             eprintln!("survkit: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod spec_coverage {
+    //! Every Spec option is reachable from both shells: this walks the Spec's fields
+    //! (from its JSON, so a new field shows up here by itself) and fails for any that
+    //! has no CLI flag, or no page control and no entry in the page's known gaps.
+
+    use super::*;
+    use clap::CommandFactory;
+    use serde_json::Value;
+
+    /// Spec field (path in its JSON, `[]` for list items) → CLI flag(s).
+    const CLI: &[(&str, &[&str])] = &[
+        ("import.delimiter", &["delimiter"]),
+        ("import.decimal", &["decimal"]),
+        ("import.encoding", &["encoding"]),
+        ("import.sheet", &["sheet"]),
+        ("import.header", &["header"]),
+        ("import.missing", &["missing"]),
+        ("import.column_types", &["column-type"]),
+        ("import.date_order", &["date-order"]),
+        ("import.max_bytes", &["max-bytes"]),
+        ("endpoints[].name", &["name"]),
+        ("endpoints[].time", &["time"]),
+        ("endpoints[].event", &["event"]),
+        ("endpoints[].event_values", &["event-value"]),
+        ("endpoints[].event_map", &["event-map"]),
+        ("endpoints[].start_date", &["start-date"]),
+        ("endpoints[].end_date", &["end-date"]),
+        ("endpoints[].end_dates", &["end-date"]),
+        ("endpoints[].time_unit", &["time-unit"]),
+        ("endpoints[].output_unit", &["output-unit"]),
+        ("endpoints[].entry", &["entry"]),
+        ("group.column", &["group"]),
+        ("strata.column", &["strata"]),
+        ("covariates[].column", &["covariates"]),
+        ("group.label", &["label"]),
+        ("group.levels", &["levels"]),
+        ("group.reference", &["reference"]),
+        ("group.cut_points", &["cut-points"]),
+        ("group.cut_at_median", &["cut-at-median"]),
+        ("group.ordinal", &["ordinal"]),
+        ("group.categorical", &["categorical"]),
+        ("weights", &["weights"]),
+        ("cluster", &["cluster"]),
+        ("filter", &["filter"]),
+        ("survival.conf_type", &["conf-type"]),
+        ("survival.conf_level", &["conf-level"]),
+        ("survival.quantiles", &["quantiles"]),
+        ("survival.times", &["times"]),
+        ("survival.rmst_tau", &["rmst-tau"]),
+        ("survival.tests", &["tests"]),
+        ("survival.pairwise_adjust", &["pairwise-adjust"]),
+        ("survival.pairwise_vs_reference", &["pairwise-vs-reference"]),
+        ("survival.reference_group", &["reference-group"]),
+        ("survival.trend", &["trend"]),
+        ("cox.covariates", &["multivariable", "covariates"]),
+        ("cox.univariable", &["univariable", "covariates"]),
+        ("cox.ties", &["ties"]),
+        ("cox.robust", &["robust"]),
+        ("cox.zph", &["zph"]),
+        ("cox.firth", &["firth"]),
+        ("cox.select_p", &["select-p"]),
+        ("cox.backward", &["backward"]),
+        ("cox.interactions", &["interaction"]),
+        ("cox.conf_level", &["cox-conf-level", "conf-level"]),
+        ("cox.strata_interactions", &["strata-interaction"]),
+        ("cox.iter_max", &["iter-max"]),
+        ("cox.eps", &["eps"]),
+        ("survival.beyond_follow_up", &["beyond-follow-up"]),
+        ("survival.variance", &["km-variance"]),
+    ];
+
+    /// Spec field → the page control (an element id in www/index.html or www/*.js).
+    const PAGE: &[(&str, &str)] = &[
+        ("import.delimiter", "imp-delimiter"),
+        ("import.decimal", "imp-decimal"),
+        ("import.encoding", "imp-encoding"),
+        ("import.sheet", "imp-sheet"),
+        ("import.header", "imp-header"),
+        ("endpoints[].name", "ep-name"),
+        ("endpoints[].time", "time-col"),
+        ("endpoints[].event", "event-col"),
+        ("endpoints[].event_map", "coding-editor"),
+        ("endpoints[].start_date", "start-date"),
+        ("endpoints[].end_date", "end-date"),
+        ("endpoints[].end_dates", "end-date2"),
+        ("endpoints[].time_unit", "time-unit"),
+        ("endpoints[].output_unit", "output-unit"),
+        ("group.column", "group-col"),
+        ("group.levels", "group-levels"),
+        ("strata.column", "strata-col"),
+        ("covariates[].column", "covariates"),
+        ("group.reference", "covref-"),
+        ("group.cut_at_median", "covcut-"),
+        ("group.categorical", "covcat-"),
+        ("weights", "weights-col"),
+        ("cluster", "cluster-col"),
+        ("filter", "row-filter"),
+        ("survival.conf_type", "conf-type"),
+        ("survival.conf_level", "conf-level"),
+        ("survival.times", "times"),
+        ("survival.rmst_tau", "rmst-tau"),
+        ("survival.reference_group", "group-ref"),
+        ("cox.ties", "ties"),
+        ("cox.zph", "zph"),
+        ("cox.conf_level", "conf-level"),
+        ("cox.strata_interactions", "covstr-"),
+    ];
+
+    /// Fields the page can only set through a loaded Spec file today. The next page
+    /// controls to add; remove an entry when its control exists (the test then makes
+    /// sure it stays).
+    const PAGE_GAPS: &[&str] = &[
+        "import.missing",
+        "import.column_types",
+        "import.date_order",
+        "import.max_bytes",
+        "endpoints[].event_values",
+        "endpoints[].entry",
+        "group.label",
+        "group.cut_points",
+        "group.ordinal",
+        "survival.quantiles",
+        "survival.tests",
+        "survival.pairwise_adjust",
+        "survival.pairwise_vs_reference",
+        "survival.trend",
+        "cox.covariates",
+        "cox.univariable",
+        "cox.robust",
+        "cox.firth",
+        "cox.select_p",
+        "cox.backward",
+        "cox.interactions",
+        "cox.iter_max",
+        "cox.eps",
+        "survival.beyond_follow_up",
+        "survival.variance",
+    ];
+
+    /// Paths of the leaves of a JSON value; a map keyed by user data (an empty
+    /// object), a list of numbers or strings, and null are leaves.
+    fn leaves(v: &Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                for (k, x) in m {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    leaves(x, &p, out);
+                }
+            }
+            Value::Array(a) if a.first().is_some_and(Value::is_object) => {
+                leaves(&a[0], &format!("{path}[]"), out)
+            }
+            _ => out.push(path.to_string()),
+        }
+    }
+
+    /// A Spec with one of every list item and every optional part present.
+    fn full_spec() -> Vec<String> {
+        let var = VariableSpec::default();
+        let spec = Spec {
+            endpoints: vec![EndpointSpec::default()],
+            group: Some(var.clone()),
+            strata: Some(var.clone()),
+            covariates: vec![var],
+            ..Default::default()
+        };
+        let mut paths = Vec::new();
+        leaves(&serde_json::to_value(&spec).unwrap(), "", &mut paths);
+        // Every variable (group, strata, covariates) has the same coding fields; the
+        // maps above name them once, under `group`.
+        paths
+            .into_iter()
+            .filter(|p| p != "schema_version")
+            .map(|p| {
+                for prefix in ["strata.", "covariates[]."] {
+                    if let Some(rest) = p.strip_prefix(prefix) {
+                        if rest != "column" {
+                            return format!("group.{rest}");
+                        }
+                    }
+                }
+                p
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_spec_field_has_a_cli_flag() {
+        let cmd = Cli::command();
+        let analyze = cmd.find_subcommand("analyze").unwrap();
+        let flags: Vec<String> = analyze
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .collect();
+        let paths = full_spec();
+        assert!(
+            paths.len() > 50 && paths.iter().any(|p| p == "cox.zph"),
+            "{paths:?}"
+        );
+        let mut missing = Vec::new();
+        for path in paths {
+            match CLI.iter().find(|(p, _)| *p == path) {
+                None => missing.push(format!("{path}: no flag listed")),
+                Some((_, fs)) => {
+                    for f in *fs {
+                        if !flags.iter().any(|x| x == f) {
+                            missing.push(format!("{path}: --{f} does not exist"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "Spec fields without a CLI flag:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn every_spec_field_has_a_page_control_or_is_a_listed_gap() {
+        let www = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www");
+        let mut page = String::new();
+        for f in std::fs::read_dir(&www).unwrap() {
+            let f = f.unwrap().path();
+            if matches!(f.extension().and_then(|e| e.to_str()), Some("html" | "js")) {
+                page.push_str(&std::fs::read_to_string(&f).unwrap());
+            }
+        }
+        let mut missing = Vec::new();
+        for path in full_spec() {
+            match PAGE.iter().find(|(p, _)| *p == path) {
+                Some((_, id)) => {
+                    if !page.contains(id) {
+                        missing.push(format!("{path}: control '{id}' not found in www/"));
+                    }
+                    if PAGE_GAPS.contains(&path.as_str()) {
+                        missing.push(format!("{path}: has a control; remove it from PAGE_GAPS"));
+                    }
+                }
+                None if PAGE_GAPS.contains(&path.as_str()) => {}
+                None => missing.push(format!("{path}: no page control")),
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "Spec fields without a page control:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_new_flags_build_the_spec() {
+        let cli = Cli::try_parse_from([
+            "survkit",
+            "analyze",
+            "d.csv",
+            "--time",
+            "stop",
+            "--entry",
+            "start",
+            "--event",
+            "event",
+            "--covariates",
+            "age,transplant",
+            "--cluster",
+            "id",
+            "--weights",
+            "w",
+            "--filter",
+            "age>=18",
+            "--robust",
+            "--backward",
+            "p=0.1",
+            "--interaction",
+            "age*transplant",
+            "--tests",
+            "log-rank,fh:1:0",
+            "--categorical",
+            "transplant",
+        ])
+        .unwrap();
+        let Command::Analyze(a) = cli.command else {
+            panic!("analyze")
+        };
+        let spec = build_spec(&a).unwrap();
+        assert_eq!(spec.cluster.as_deref(), Some("id"));
+        assert_eq!(spec.weights.as_deref(), Some("w"));
+        assert_eq!(spec.filter[0].column, "age");
+        assert_eq!(spec.filter[0].value, "18");
+        assert!(spec.cox.robust);
+        assert_eq!(spec.cox.backward, Some(Backward::P { threshold: 0.1 }));
+        assert_eq!(
+            spec.cox.interactions[0],
+            ["age".to_string(), "transplant".to_string()]
+        );
+        assert_eq!(spec.survival.tests.len(), 2);
+        assert!(spec.covariates[1].categorical);
+        assert!(filter("age").is_err());
     }
 }

@@ -47,7 +47,7 @@ pub use options::{
     default_missing_tokens, ColumnType, DateOrder, ImportOptions, DEFAULT_MAX_BYTES,
 };
 pub use prepare::{prepare, unit_from_name, CENSOR_WORDS, EVENT_WORDS};
-pub use prepared::{Covariate, CovariateValues, Exclusion, Factor, Prepared};
+pub use prepared::{Covariate, CovariateValues, EventCode, Exclusion, Factor, Prepared};
 pub use roles::{guess_roles, EndpointGuess, RoleGuess};
 pub use spec::{
     EndpointSpec, EventMeaning, FilterOp, PrepareSpec, RowFilter, TimeUnit, VariableSpec,

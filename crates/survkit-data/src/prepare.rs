@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{PrepareError, PrepareErrorKind};
 use crate::options::ColumnType;
-use crate::prepared::{Covariate, CovariateValues, Exclusion, Factor, Prepared};
+use crate::prepared::{Covariate, CovariateValues, EventCode, Exclusion, Factor, Prepared};
 use crate::spec::{EventMeaning, FilterOp, PrepareSpec, RowFilter, TimeUnit, VariableSpec};
 use crate::table::{Cell, Column, Table};
 use crate::values::{format_date, format_number, parse_date, parse_number};
@@ -577,6 +577,7 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
         ));
     }
     let event_coding = coding_sentence(&ev, &meaning, &kept);
+    let event_codes = coding_rows(&ev, &meaning, &kept);
     let pick_factor = |f: Option<FactorRaw>| {
         f.map(|f| {
             let (levels, codes) =
@@ -628,6 +629,7 @@ pub fn prepare(table: &Table, spec: &PrepareSpec) -> Result<Prepared, PrepareErr
         cluster: pick_factor(cluster),
         excluded,
         event_coding,
+        event_codes,
         warnings,
     })
 }
@@ -792,6 +794,35 @@ fn event_coding(
         ));
     }
     Ok(ev.keys.iter().map(|k| meaning.get(k).copied()).collect())
+}
+
+/// The event coding as rows: each value used by a kept row, in order of first
+/// appearance, with its meaning and count.
+fn coding_rows(ev: &EventValues, meaning: &Meaning, kept: &[usize]) -> Vec<EventCode> {
+    let mut count = vec![0usize; ev.keys.len()];
+    for &i in kept {
+        if let Some(k) = ev.key_of(i) {
+            count[k] += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (k, &n) in count.iter().enumerate() {
+        let Some(m) = meaning.get(k).copied().flatten() else {
+            continue;
+        };
+        if n == 0 || m == EventMeaning::Exclude {
+            continue;
+        }
+        let sp = ev.spellings.get(k).cloned().unwrap_or_default();
+        let value = sp.first().cloned().unwrap_or_else(|| ev.keys[k].clone());
+        out.push(EventCode {
+            value,
+            spellings: sp.into_iter().skip(1).collect(),
+            meaning: m,
+            count: n,
+        });
+    }
+    out
 }
 
 fn coding_sentence(ev: &EventValues, meaning: &Meaning, kept: &[usize]) -> String {

@@ -59,6 +59,21 @@ pub struct Exclusion {
     pub reason: String,
 }
 
+/// One value of the event column as prepared: what it means and how many analysed
+/// rows hold it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventCode {
+    /// The value as written in the file (its first spelling).
+    pub value: String,
+    /// Other spellings read as the same value ("1.0" for "1", "DEAD" for "dead").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<String>,
+    /// Event or censored.
+    pub meaning: crate::EventMeaning,
+    /// Analysed rows holding it.
+    pub count: usize,
+}
+
 /// Everything the estimators need for one endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Prepared {
@@ -88,6 +103,10 @@ pub struct Prepared {
     pub excluded: Vec<Exclusion>,
     /// The event coding in words, e.g. "event = Dead (31 rows); censored = Alive (43 rows)".
     pub event_coding: String,
+    /// The same as rows, for programs (the page's coding editor): each value of the
+    /// event column used, with its meaning and its number of rows.
+    #[serde(default)]
+    pub event_codes: Vec<EventCode>,
     /// Caveats found while preparing (zero times kept, durations derived from dates, ...).
     pub warnings: Vec<String>,
 }

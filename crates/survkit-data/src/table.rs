@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::options::{ColumnType, DateOrder};
 use crate::values::{format_date, format_number};
@@ -217,7 +217,7 @@ impl Column {
 }
 
 /// The format a table was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Delimited text (CSV, TSV, ...).
@@ -234,7 +234,7 @@ pub enum Format {
 
 /// How the file was read: every guess the importer made, so the page can show it and
 /// the user can override it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceInfo {
     /// The file name given.
     pub file_name: String,

@@ -3,14 +3,11 @@
 //! identical.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::figure::{
-    cumhaz_plot, forest_plot, km_plot, loglog_plot, schoenfeld_plot, CumhazPlot, Figure,
-    FigureSize, ForestPlot, ForestRow, KmCurve, KmPlot, LoglogPlot, SchoenfeldPanel,
-    SchoenfeldPlot, StepCurve,
-};
-use crate::text::{curve_label, num, p_phrase};
+use crate::analysis::ANALYSES;
+use crate::figure::{Figure, FigureSize};
+use crate::run::Report;
+use crate::text::{fin, fin_opt};
 
 /// Which figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -62,56 +59,37 @@ pub struct FigureRequest {
     pub show_risk_table: Option<bool>,
     /// Median lines.
     pub show_median_lines: Option<bool>,
-    /// Plot 1 − S.
-    pub cumulative_incidence: Option<bool>,
+    /// Plot 1 − S (`cumulative_incidence` is read as this too, from older pages and
+    /// saved requests).
+    #[serde(alias = "cumulative_incidence")]
+    pub one_minus_survival: Option<bool>,
     /// Black and white.
     pub monochrome: Option<bool>,
     /// Show the log-rank P (and the Cox HR when there is one) on the plot.
     pub show_p: Option<bool>,
 }
 
-fn arr(v: &Value, k: &str) -> Vec<f64> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
-        .unwrap_or_default()
+/// A plotted number: NaN where the Report has none (non-finite values are `null` in
+/// its JSON).
+fn pt(x: f64) -> f64 {
+    fin(x).unwrap_or(f64::NAN)
 }
 
-fn curves(ep: &Value, group_name: Option<&str>) -> Vec<KmCurve> {
-    ep["km"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            let time = arr(c, "time");
-            let n_censor = arr(c, "n_censor");
-            let censor_times = time
-                .iter()
-                .zip(&n_censor)
-                .filter(|(_, &nc)| nc > 0.0)
-                .map(|(&t, _)| t)
-                .collect();
-            KmCurve {
-                label: curve_label(c, group_name),
-                surv: arr(c, "surv"),
-                lower: arr(c, "lower"),
-                upper: arr(c, "upper"),
-                n_risk: arr(c, "n_risk"),
-                censor_times,
-                median: c["median"].get("estimate").and_then(num),
-                time,
-            }
-        })
-        .collect()
+pub(crate) fn pts(xs: &[f64]) -> Vec<f64> {
+    xs.iter().map(|&x| pt(x)).collect()
 }
 
-/// Renders the requested figure of a Report (given as its JSON value).
+pub(crate) fn pts_opt(xs: &[Option<f64>]) -> Vec<f64> {
+    xs.iter().map(|&x| fin_opt(x).unwrap_or(f64::NAN)).collect()
+}
+
+/// Renders the requested figure of a Report.
 ///
 /// # Errors
 /// The endpoint does not exist, the figure needs something the Report lacks (a
 /// forest plot without a Cox model), or the figure cannot be laid out at that size.
-pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
-    let eps = report["endpoints"].as_array().cloned().unwrap_or_default();
+pub fn render(report: &Report, req: &FigureRequest) -> Result<Figure, String> {
+    let eps = &report.endpoints;
     let ep = eps.get(req.endpoint).ok_or_else(|| {
         format!(
             "the Report has {} endpoint(s); figure asked for endpoint {}",
@@ -127,146 +105,33 @@ pub fn render(report: &Value, req: &FigureRequest) -> Result<Figure, String> {
     if req.height_cm.is_some() {
         size.height = req.height_cm;
     }
-    let group_name = crate::text::group_name(report);
-    let unit = ep["time_unit"].as_str().unwrap_or("").to_string();
-    let name = ep["name"].as_str().unwrap_or("").to_string();
-    let fig = match req.kind {
-        FigureKind::Km => {
-            let mut p = KmPlot {
-                curves: curves(ep, group_name.as_deref()),
-                time_unit: unit,
-                ..Default::default()
-            };
-            if let Some(t) = &req.title {
-                p.title = t.clone();
-            }
-            if let Some(x) = &req.x_label {
-                p.x_label = x.clone();
-            }
-            p.x_max = req.x_max;
-            p.x_tick = req.x_tick;
-            macro_rules! opt {
-                ($($f:ident),*) => { $( if let Some(v) = req.$f { p.$f = v; } )* };
-            }
-            opt!(
-                show_ci,
-                show_censor,
-                show_risk_table,
-                show_median_lines,
-                cumulative_incidence,
-                monochrome
-            );
-            if req.show_p.unwrap_or(true) {
-                let mut lines = Vec::new();
-                if let Some(t) = ep["tests"].as_array().and_then(|t| t.first()) {
-                    lines.push(format!("Log-rank {}", p_phrase(t.get("p").and_then(num))));
-                }
-                if !lines.is_empty() {
-                    p.annotation = Some(lines.join("\n"));
-                }
-            }
-            km_plot(&p, &size)
-        }
-        FigureKind::Cumhaz => {
-            let cs = ep["km"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|c| StepCurve {
-                    label: curve_label(c, group_name.as_deref()),
-                    time: arr(c, "time"),
-                    value: arr(c, "cumhaz"),
-                    lower: Vec::new(),
-                    upper: Vec::new(),
-                })
-                .collect();
-            let p = CumhazPlot {
-                curves: cs,
-                time_unit: unit,
-                x_max: req.x_max,
-                x_tick: req.x_tick,
-                monochrome: req.monochrome.unwrap_or(false),
-                ..Default::default()
-            };
-            cumhaz_plot(&p, &size)
-        }
-        FigureKind::Loglog => {
-            let p = LoglogPlot {
-                curves: curves(ep, group_name.as_deref()),
-                time_unit: unit,
-                monochrome: req.monochrome.unwrap_or(false),
-                ..Default::default()
-            };
-            loglog_plot(&p, &size)
-        }
-        FigureKind::Schoenfeld => {
-            let model = ep.get("cox").filter(|c| c.is_object()).ok_or_else(|| {
-                format!(
-                    "{name}: no multivariable Cox model in this Report; choose covariates first"
-                )
-            })?;
-            let zph = model.get("zph").filter(|z| z.is_object()).ok_or_else(|| {
-                format!("{name}: the proportional-hazards check was not run; turn it on (cox.zph) first")
-            })?;
-            let time = arr(zph, "time");
-            let panels = zph["residuals"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|r| {
-                    let variable = r["variable"].as_str().unwrap_or("").to_string();
-                    // The line at the fitted coefficient, for a term with one coefficient.
-                    let coefs: Vec<f64> = model["terms"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter(|t| t["variable"].as_str() == Some(variable.as_str()))
-                        .filter_map(|t| t.get("coef").and_then(num))
-                        .collect();
-                    SchoenfeldPanel {
-                        term: variable,
-                        time: time.clone(),
-                        residual: arr(r, "values"),
-                        coef: (coefs.len() == 1).then(|| coefs[0]),
-                        ..Default::default()
-                    }
-                })
-                .collect();
-            let p = SchoenfeldPlot {
-                panels,
-                x_label: format!("Time ({unit})"),
-                monochrome: req.monochrome.unwrap_or(false),
-            };
-            schoenfeld_plot(&p, &size)
-        }
-        FigureKind::Forest => {
-            let model = ep.get("cox").filter(|c| c.is_object()).ok_or_else(|| {
-                format!(
-                    "{name}: no multivariable Cox model in this Report; choose covariates first"
-                )
-            })?;
-            let rows = model["terms"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| ForestRow {
-                    label: t["variable"].as_str().unwrap_or("").to_string(),
-                    level: crate::text::term_level(t),
-                    reference: false,
-                    hazard_ratio: t.get("hazard_ratio").and_then(num),
-                    lower: t.get("lower").and_then(num),
-                    upper: t.get("upper").and_then(num),
-                    p: t.get("p").and_then(num),
-                    n: None,
-                })
-                .collect();
-            let p = ForestPlot {
-                rows,
-                conf_level: 100.0 * report["conventions"]["conf_level"].as_f64().unwrap_or(0.95),
-                ..Default::default()
-            };
-            forest_plot(&p, &size)
-        }
+    let cx = FigureContext {
+        report,
+        req,
+        size: &size,
+        group_name: crate::text::group_name(report),
     };
-    fig.map_err(|e| format!("the figure could not be drawn: {e}"))
+    for a in ANALYSES {
+        if let Some(fig) = a.figure(&cx, ep) {
+            return fig;
+        }
+    }
+    Err(format!("no analysis draws the figure {:?}", req.kind))
+}
+
+/// What an analysis needs to draw one figure.
+pub(crate) struct FigureContext<'a> {
+    /// The whole Report (conventions, Spec).
+    pub report: &'a Report,
+    /// The request.
+    pub req: &'a FigureRequest,
+    /// The physical size, with the page's cm shortcuts applied.
+    pub size: &'a FigureSize,
+    /// The group variable's name, for curve labels.
+    pub group_name: Option<String>,
+}
+
+/// A layout error in words.
+pub(crate) fn drawn(e: crate::figure::FigureError) -> String {
+    format!("the figure could not be drawn: {e}")
 }

@@ -15,20 +15,22 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod cox;
-pub mod design;
+pub mod analysis;
+pub mod error;
 pub mod figure;
 pub mod figures;
 pub mod rscript;
 pub mod run;
 pub mod spec;
-pub mod survival;
 pub mod tables;
 pub mod text;
 pub mod warning;
 
+pub use analysis::cox::{self, design};
+pub use analysis::survival;
+pub use error::{RunError, RunErrorKind};
 pub use rscript::r_script;
-pub use run::{analyze_bytes, load, run, EndpointReport, Report, RunError};
+pub use run::{analyze_bytes, load, run, EndpointReport, Report};
 pub use spec::{presets, Preset, Spec, SCHEMA_VERSION};
 pub use tables::{tables, TableOut};
 pub use warning::Warning;

@@ -15,21 +15,25 @@
 //! let spec = Spec::from_json(r#"{"endpoints": [{"time": "time", "event": "status"}],
 //!                                "group": {"column": "arm"}}"#).unwrap();
 //! let report = analyze_bytes(csv.as_bytes(), "trial.csv", &spec).unwrap();
-//! let script = r_script(&serde_json::to_value(&report).unwrap(), "trial.csv");
+//! let script = r_script(&report, "trial.csv");
 //! assert!(script.contains("library(survival)"));
 //! assert!(script.contains("survdiff("));
 //! ```
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
+use survkit_data::{EventMeaning, VariableSpec};
+
+use crate::analysis::ANALYSES;
+use crate::run::{EndpointReport, Report};
+use crate::text::serde_name;
 
 // The word lists come from the importer itself, so the script recodes exactly as
 // survkit does.
 use survkit_data::{CENSOR_WORDS, EVENT_WORDS};
 
 /// An R string literal.
-fn q(s: &str) -> String {
+pub(crate) fn q(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for ch in s.chars() {
@@ -50,13 +54,13 @@ fn q(s: &str) -> String {
 }
 
 /// An R character vector.
-fn qv<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn qv<S: AsRef<str>>(items: &[S]) -> String {
     let parts: Vec<String> = items.iter().map(|s| q(s.as_ref())).collect();
     format!("c({})", parts.join(", "))
 }
 
 /// An R numeric literal (`NA` for non-finite).
-fn rn(x: f64) -> String {
+pub(crate) fn rn(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {
@@ -64,30 +68,20 @@ fn rn(x: f64) -> String {
     }
 }
 
-fn nv(xs: &[f64]) -> String {
+pub(crate) fn nv(xs: &[f64]) -> String {
     let parts: Vec<String> = xs.iter().map(|&x| rn(x)).collect();
     format!("c({})", parts.join(", "))
 }
 
 /// A name usable in an R formula.
-fn bq(s: &str) -> String {
+pub(crate) fn bq(s: &str) -> String {
     format!("`{}`", s.replace('`', "'"))
 }
 
-fn strs(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect()
-}
-
-fn nums(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_f64)
-        .collect()
+/// The finite numbers of a list (the others are `null` in the Report JSON and were
+/// never written into a script).
+pub(crate) fn nums(xs: &[f64]) -> Vec<f64> {
+    xs.iter().copied().filter(|x| x.is_finite()).collect()
 }
 
 fn unit_days(u: &str) -> f64 {
@@ -114,16 +108,16 @@ fn r_encoding(label: &str) -> String {
 
 /// The R code that builds the factor or numeric vector of a variable spec (group,
 /// strata or covariate) from `d`, with levels in the order survkit used.
-fn variable_code(var: &Value, levels: &[String]) -> String {
-    let col = var["column"].as_str().unwrap_or("");
+fn variable_code(var: &VariableSpec, levels: &[String]) -> String {
+    let col = var.column.as_str();
     let x = format!("d[[{}]]", q(col));
-    let cuts = nums(&var["cut_points"]);
+    let cuts = nums(&var.cut_points);
     let lv = if levels.is_empty() {
         String::new()
     } else {
         format!(", levels = {}", qv(levels))
     };
-    if var["cut_at_median"].as_bool().unwrap_or(false) {
+    if var.cut_at_median {
         // Below the median / at or above it, labelled as survkit labels them.
         let labels = if levels.len() == 2 {
             format!(", labels = {}", qv(levels))
@@ -149,33 +143,32 @@ fn variable_code(var: &Value, levels: &[String]) -> String {
 }
 
 /// Levels of the group as the Report shows them (curve order).
-fn group_levels(ep: &Value) -> Vec<String> {
-    ep["km"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["group"].as_str().map(str::to_string))
+fn group_levels(ep: &EndpointReport) -> Vec<String> {
+    ep.survival
+        .km
+        .iter()
+        .filter_map(|c| c.group.clone())
         .collect()
 }
 
 /// For a Cox variable: `Some(levels)` (reference first) when the Report coded it as
 /// categorical, `None` when it entered as a number.
-fn cox_levels(ep: &Value, name: &str) -> Option<Vec<String>> {
-    let mut terms: Vec<&Value> = Vec::new();
-    if let Some(t) = ep["cox"]["terms"].as_array() {
-        terms.extend(t.iter().filter(|t| t["variable"].as_str() == Some(name)));
+fn cox_levels(ep: &EndpointReport, name: &str) -> Option<Vec<String>> {
+    let mut terms: Vec<&crate::cox::Term> = Vec::new();
+    if let Some(m) = &ep.cox.cox {
+        terms.extend(m.terms.iter().filter(|t| t.variable == name));
     }
     if terms.is_empty() {
-        for u in ep["univariable"].as_array().into_iter().flatten() {
-            if u["variable"].as_str() == Some(name) {
-                terms.extend(u["terms"].as_array().into_iter().flatten());
+        for u in &ep.cox.univariable {
+            if u.variable == name {
+                terms.extend(&u.terms);
             }
         }
     }
-    let reference = terms.iter().find_map(|t| t["reference"].as_str())?;
+    let reference = terms.iter().find_map(|t| t.reference.as_deref())?;
     let mut levels = vec![reference.to_string()];
     for t in &terms {
-        if let Some(l) = t["level"].as_str() {
+        if let Some(l) = t.level.as_deref() {
             if !levels.iter().any(|x| x == l) {
                 levels.push(l.to_string());
             }
@@ -184,16 +177,32 @@ fn cox_levels(ep: &Value, name: &str) -> Option<Vec<String>> {
     Some(levels)
 }
 
+/// What an analysis' R code needs for one endpoint: the data frame `e` holds `time`,
+/// `status` (and `entry`, `group`, `strata_var`, the covariates, `.weights`,
+/// `.cluster` as the Spec asks) on the rows survkit analysed.
+pub(crate) struct RContext<'a> {
+    /// The Report (its Spec and conventions).
+    pub report: &'a Report,
+    /// The endpoint.
+    pub ep: &'a EndpointReport,
+    /// `Surv(time, status)` or `Surv(entry, time, status)`.
+    pub surv: &'static str,
+    /// `e$group` exists.
+    pub has_group: bool,
+    /// `e$strata_var` exists.
+    pub has_strata: bool,
+}
+
 /// Writes an R script that recomputes the Report's numbers from `data_file` with R's
-/// `survival` package. `report` is the Report as JSON (it carries its Spec).
+/// `survival` package. The Report carries its Spec.
 ///
 /// The script takes two optional command-line arguments: the data file (default
 /// `data_file`) and the JSON output file (default `survkit-r.json`).
-pub fn r_script(report: &Value, data_file: &str) -> String {
-    let spec = &report["spec"];
-    let input = &report["input"];
+pub fn r_script(report: &Report, data_file: &str) -> String {
+    let spec = &report.spec;
+    let input = &report.input;
     let mut s = String::new();
-    let version = report["survkit_version"].as_str().unwrap_or("");
+    let version = report.survkit_version.as_str();
     let _ = writeln!(
         s,
         "# Reproduces survkit {version}'s analysis of {} with R's survival package.",
@@ -203,7 +212,7 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         "# Run it in the folder of the data file:   Rscript this-script.R [data file] [output.json]\n\
          # It prints R's results; with the jsonlite package installed it also writes them as JSON.\n# ",
     );
-    s.push_str(report["conventions_text"].as_str().unwrap_or(""));
+    s.push_str(&report.conventions_text);
     s.push_str("\n\nlibrary(survival)\n");
     s.push_str(&format!(
         "args <- commandArgs(trailingOnly = TRUE)\nfile <- if (length(args) >= 1) args[1] else {}\nout_json <- if (length(args) >= 2) args[2] else \"survkit-r.json\"\n\n",
@@ -211,7 +220,7 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
     ));
 
     // ---- reading the file
-    let mut missing = strs(&input["missing_tokens"]);
+    let mut missing = input.missing_tokens.clone();
     if missing.is_empty() {
         missing = vec!["".into(), "NA".into()];
     }
@@ -223,10 +232,10 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             }
         }
     }
-    let format = input["format"].as_str().unwrap_or("csv").to_lowercase();
+    let format = serde_name(&input.format);
     s.push_str("# 1. Read the file as survkit read it.\n");
     if format.contains("xls") || format.contains("ods") {
-        let sheet = input["sheet"].as_str().map(q).unwrap_or_else(|| "1".into());
+        let sheet = input.sheet.as_deref().map(q).unwrap_or_else(|| "1".into());
         let (pkg, fun) = if format.contains("ods") {
             ("readODS", "read_ods")
         } else {
@@ -239,19 +248,17 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             qv(&na)
         );
     } else {
-        let sep = input["delimiter"].as_str().unwrap_or(",");
-        let dec = input["decimal"].as_str().unwrap_or(".");
-        let enc = input["encoding"].as_str().map(r_encoding);
-        let header = if input["header"].as_bool().unwrap_or(true) {
-            "TRUE"
-        } else {
-            "FALSE"
-        };
+        let sep = input
+            .delimiter
+            .map_or_else(|| ",".to_string(), String::from);
+        let dec = input.decimal.to_string();
+        let enc = input.encoding.as_deref().map(r_encoding);
+        let header = if input.header { "TRUE" } else { "FALSE" };
         let _ = writeln!(
             s,
             "d <- read.csv(file, sep = {}, dec = {}, header = {header},{} na.strings = {},\n              strip.white = TRUE, check.names = FALSE, stringsAsFactors = FALSE)",
-            q(sep),
-            q(dec),
+            q(&sep),
+            q(&dec),
             enc.map(|e| format!(" fileEncoding = {},", q(&e)))
                 .unwrap_or_default(),
             qv(&na)
@@ -274,10 +281,10 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
 
     // ---- row filter (applies to every endpoint)
     s.push_str("keep <- rep(TRUE, nrow(d))\n");
-    for f in spec["filter"].as_array().into_iter().flatten() {
-        let col = f["column"].as_str().unwrap_or("");
-        let op = f["op"].as_str().unwrap_or("==");
-        let val = f["value"].as_str().unwrap_or("");
+    for f in &spec.filter {
+        let col = f.column.as_str();
+        let op = serde_name(&f.op);
+        let val = f.value.as_str();
         let x = format!("d[[{}]]", q(col));
         let test = if val.parse::<f64>().is_ok() {
             format!("suppressWarnings(as.numeric({x})) {op} {val}")
@@ -287,39 +294,17 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
         let _ = writeln!(s, "keep <- keep & !is.na({x}) & ({test})");
     }
 
-    let survival = &spec["survival"];
-    let conf_type = report["conventions"]["km_conf_type"]
-        .as_str()
-        .unwrap_or("log")
-        .to_string();
-    let conf_level = report["conventions"]["conf_level"].as_f64().unwrap_or(0.95);
-    let cox_level = spec["cox"]["conf_level"].as_f64().unwrap_or(0.95);
-    let ties = report["conventions"]["cox_ties"]
-        .as_str()
-        .unwrap_or("efron")
-        .to_string();
-    let quantiles = {
-        let q = nums(&survival["quantiles"]);
-        if q.is_empty() {
-            vec![0.25, 0.5, 0.75]
-        } else {
-            q
-        }
-    };
-    let times = nums(&survival["times"]);
-    let tests: Vec<Value> = survival["tests"].as_array().cloned().unwrap_or_default();
-
     s.push_str("\nresults <- list()\n");
-    let eps = report["endpoints"].as_array().cloned().unwrap_or_default();
-    let spec_eps = spec["endpoints"].as_array().cloned().unwrap_or_default();
-    for (i, ep) in eps.iter().enumerate() {
-        let se = spec_eps.get(i).cloned().unwrap_or(Value::Null);
-        let name = ep["name"].as_str().unwrap_or("endpoint").to_string();
+    let default_endpoint = survkit_data::EndpointSpec::default();
+    for (i, ep) in report.endpoints.iter().enumerate() {
+        let se = spec.endpoints.get(i).unwrap_or(&default_endpoint);
+        let name = ep.name.clone();
         let _ = writeln!(s, "\n# ==== Endpoint {}: {name}", i + 1);
         s.push_str("# 2. Follow-up time and event, as survkit prepared them.\n");
-        let out_unit = ep["time_unit"].as_str().unwrap_or("days");
-        if let Some(tcol) = se["time"].as_str() {
-            let in_unit = se["time_unit"].as_str().unwrap_or(out_unit);
+        let out_unit = ep.time_unit.as_str();
+        if let Some(tcol) = se.time.as_deref() {
+            let in_unit = se.time_unit.map(|u| serde_name(&u));
+            let in_unit = in_unit.as_deref().unwrap_or(out_unit);
             let factor = unit_days(in_unit) / unit_days(out_unit);
             let conv = if (factor - 1.0).abs() < 1e-12 {
                 String::new()
@@ -332,13 +317,9 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
                 q(tcol)
             );
         } else {
-            let start = se["start_date"].as_str().unwrap_or("");
-            let mut ends: Vec<String> = se["end_date"]
-                .as_str()
-                .map(str::to_string)
-                .into_iter()
-                .collect();
-            ends.extend(strs(&se["end_dates"]));
+            let start = se.start_date.as_deref().unwrap_or("");
+            let mut ends: Vec<String> = se.end_date.clone().into_iter().collect();
+            ends.extend(se.end_dates.iter().cloned());
             let _ = writeln!(s, "start <- survkit_date(d[[{}]])", q(start));
             let _ = writeln!(
                 s,
@@ -358,21 +339,19 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
                 rn(unit_days(out_unit))
             );
         }
-        let ecol = se["event"].as_str().unwrap_or("");
-        let values = if se["event_values"].is_array() {
-            qv(&strs(&se["event_values"]))
-        } else {
-            "NULL".into()
+        let ecol = se.event.as_str();
+        let values = match &se.event_values {
+            Some(v) => qv(v),
+            None => "NULL".into(),
         };
-        let map: Vec<String> = se["event_map"]
-            .as_object()
-            .into_iter()
-            .flatten()
+        let map: Vec<String> = se
+            .event_map
+            .iter()
             .map(|(k, v)| {
-                let code = match v.as_str() {
-                    Some("event") => "1L",
-                    Some("censored") => "0L",
-                    _ => "NA_integer_",
+                let code = match v {
+                    EventMeaning::Event => "1L",
+                    EventMeaning::Censored => "0L",
+                    EventMeaning::Exclude => "NA_integer_",
                 };
                 format!("{} = {code}", q(k))
             })
@@ -387,7 +366,7 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             "status <- survkit_event(d[[{}]], values = {values}, map = {map})",
             q(ecol)
         );
-        if let Some(entry) = se["entry"].as_str() {
+        if let Some(entry) = se.entry.as_deref() {
             let _ = writeln!(
                 s,
                 "entry <- suppressWarnings(as.numeric(d[[{}]]))",
@@ -395,20 +374,20 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             );
         }
         s.push_str("ok <- keep & !is.na(time) & !is.na(status) & time >= 0\n");
-        let has_group = spec["group"].is_object();
-        let has_strata = spec["strata"].is_object();
-        if has_group {
+        let has_group = spec.group.is_some();
+        let has_strata = spec.strata.is_some();
+        if let Some(g) = &spec.group {
             let _ = writeln!(
                 s,
                 "group <- {}\nok <- ok & !is.na(group)",
-                variable_code(&spec["group"], &group_levels(ep))
+                variable_code(g, &group_levels(ep))
             );
         }
-        if has_strata {
+        if let Some(st) = &spec.strata {
             let _ = writeln!(
                 s,
                 "strata_var <- {}\nok <- ok & !is.na(strata_var)",
-                variable_code(&spec["strata"], &[])
+                variable_code(st, &[])
             );
         }
         s.push_str("e <- data.frame(time = time, status = status)\n");
@@ -419,14 +398,12 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             s.push_str("e$strata_var <- strata_var\n");
         }
         // Covariates of the Cox models, coded as the Report coded them.
-        for v in spec["covariates"].as_array().into_iter().flatten() {
-            let col = v["column"].as_str().unwrap_or("");
-            let label = v["label"].as_str().unwrap_or(col).to_string();
+        for v in &spec.covariates {
+            let col = v.column.as_str();
+            let label = v.label.as_deref().unwrap_or(col).to_string();
             let code = match cox_levels(ep, &label) {
                 Some(levels) => {
-                    if v["cut_at_median"].as_bool().unwrap_or(false)
-                        || v["cut_points"].as_array().is_some_and(|a| !a.is_empty())
-                    {
+                    if v.cut_at_median || !v.cut_points.is_empty() {
                         format!(
                             "relevel({}, ref = {})",
                             variable_code(v, &[]),
@@ -441,14 +418,14 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
                         )
                     }
                 }
-                None if v["ordinal"].as_bool().unwrap_or(false) => {
+                None if v.ordinal => {
                     format!("as.numeric({})", variable_code(v, &[]))
                 }
                 None => format!("suppressWarnings(as.numeric(d[[{}]]))", q(col)),
             };
             let _ = writeln!(s, "e[[{}]] <- {code}", q(&label));
         }
-        let weights = spec["weights"].as_str();
+        let weights = spec.weights.as_deref();
         if let Some(w) = weights {
             let _ = writeln!(
                 s,
@@ -456,10 +433,10 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
                 q(w)
             );
         }
-        if let Some(c) = spec["cluster"].as_str() {
+        if let Some(c) = spec.cluster.as_deref() {
             let _ = writeln!(s, "e$.cluster <- survkit_text(d[[{}]])", q(c));
         }
-        let surv = if se["entry"].is_string() {
+        let surv = if se.entry.is_some() {
             s.push_str("e$entry <- entry\n");
             "Surv(entry, time, status)"
         } else {
@@ -472,155 +449,15 @@ pub fn r_script(report: &Value, data_file: &str) -> String {
             name.replace('"', "'")
         );
 
-        // ---- Kaplan–Meier
-        let rhs = if has_group { "group" } else { "1" };
-        let _ = writeln!(
-            s,
-            "\n# 3. Kaplan-Meier: medians, quantiles{}.\nfit <- survfit({surv} ~ {rhs}, data = e, conf.type = {}, conf.int = {}{}{})\nprint(fit)\nqs <- quantile(fit, probs = {})\nprint(qs)",
-            if times.is_empty() { "" } else { ", survival at times" },
-            q(&conf_type),
-            rn(conf_level),
-            // Case weights weight the curves as in survkit (survdiff takes none); a
-            // variance chosen explicitly is passed on (default: survfit's own rule).
-            if weights.is_some() { ", weights = .weights" } else { "" },
-            match survival["variance"].as_str() {
-                Some("greenwood") => ", robust = FALSE",
-                Some("robust") => ", robust = TRUE",
-                _ => "",
-            },
-            nv(&quantiles)
-        );
-        let rmean = survival["rmst_tau"]
-            .as_f64()
-            .map(rn)
-            .unwrap_or_else(|| "\"common\"".into());
-        let _ = writeln!(
-            s,
-            "print(fit, rmean = {rmean})  # restricted mean survival time"
-        );
-        s.push_str(&format!("tab <- summary(fit, rmean = {rmean})$table\n"));
-        s.push_str(
-            "if (is.null(dim(tab))) tab <- t(as.matrix(tab))\n\
-             lev <- if (is.null(fit$strata)) \"all\" else sub(\"^group=\", \"\", names(fit$strata))\n\
-             medians <- data.frame(group = lev, n = unname(tab[, \"records\"]), events = unname(tab[, \"events\"]),\n\
-             \x20                     median = unname(tab[, \"median\"]), lower = unname(tab[, grep(\"LCL$\", colnames(tab))]),\n\
-             \x20                     upper = unname(tab[, grep(\"UCL$\", colnames(tab))]), rmean = unname(tab[, \"rmean\"]))\n",
-        );
-        if !times.is_empty() {
-            let _ = writeln!(
-                s,
-                "st <- summary(fit, times = {}, extend = TRUE)\nprint(st)\nat_times <- data.frame(group = if (is.null(st$strata)) \"all\" else sub(\"^group=\", \"\", as.character(st$strata)),\n                       time = st$time, surv = st$surv, lower = st$lower, upper = st$upper)",
-                nv(&times)
-            );
-        } else {
-            s.push_str("at_times <- NULL\n");
-        }
-
-        // ---- follow-up
-        s.push_str(
-            "\n# 4. Median follow-up by reverse Kaplan-Meier (censoring as the event).\n\
-             fu_fit <- survfit(Surv(time, 1 - status) ~ 1, data = e, conf.type = ",
-        );
-        let _ = writeln!(
-            s,
-            "{}, conf.int = {})\nfu <- quantile(fu_fit, probs = 0.5)\nfollowup <- list(median = unname(fu$quantile), lower = unname(fu$lower), upper = unname(fu$upper))\ncat(\"Median follow-up:\", followup$median, \"(\", followup$lower, \"-\", followup$upper, \")\\n\")",
-            q(&conf_type),
-            rn(conf_level)
-        );
-
-        // ---- tests
-        s.push_str("\n# 5. Tests comparing the groups.\ntests <- list()\n");
-        if has_group {
-            let strata_term = if has_strata {
-                " + strata(strata_var)"
-            } else {
-                ""
-            };
-            let list = if tests.is_empty() {
-                vec![Value::from("log-rank")]
-            } else {
-                tests.clone()
-            };
-            for t in &list {
-                let (label, rho) = match t.as_str() {
-                    Some("log-rank") => ("log-rank", 0.0),
-                    Some("peto-peto") => ("peto-peto", 1.0),
-                    _ => {
-                        let _ = writeln!(
-                            s,
-                            "# survkit also ran {t}; survdiff() has no such test (see survival::survdiff rho)."
-                        );
-                        continue;
-                    }
-                };
-                let _ = writeln!(
-                    s,
-                    "sd <- survdiff({surv} ~ group{strata_term}, data = e, rho = {})\nprint(sd)\ntests[[length(tests) + 1]] <- list(method = {}, chisq = sd$chisq, df = length(sd$n) - 1, p = pchisq(sd$chisq, length(sd$n) - 1, lower.tail = FALSE))",
-                    rn(rho),
-                    q(label)
-                );
-            }
-        }
-
-        // ---- Cox
-        s.push_str("\n# 6. Cox proportional-hazards models.\n");
-        let strata_term = if has_strata {
-            " + strata(strata_var)"
-        } else {
-            ""
+        let cx = RContext {
+            report,
+            ep,
+            surv,
+            has_group,
+            has_strata,
         };
-        let mut extra = String::new();
-        if weights.is_some() {
-            extra.push_str(", weights = .weights");
-        }
-        if spec["cluster"].is_string() {
-            extra.push_str(", cluster = .cluster");
-        }
-        // Iteration limit and tolerance, when not R's defaults (20, 1e-9).
-        if let Some(k) = spec["cox"]["iter_max"].as_u64().filter(|&k| k != 20) {
-            extra.push_str(&format!(", iter.max = {k}"));
-        }
-        if let Some(e) = spec["cox"]["eps"].as_f64().filter(|&e| e != 1e-9) {
-            extra.push_str(&format!(", eps = {}", rn(e)));
-        }
-        s.push_str(
-            "cox_terms <- function(m, level) {\n  sm <- summary(m, conf.int = level)\n  ci <- sm$conf.int\n  data.frame(term = rownames(sm$coefficients), hr = unname(ci[, 1]),\n             lower = unname(ci[, 3]), upper = unname(ci[, 4]), p = unname(sm$coefficients[, ncol(sm$coefficients)]))\n}\nunivariable <- list()\nmultivariable <- NULL\n",
-        );
-        let univ: Vec<String> = ep["univariable"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|u| u["variable"].as_str().map(str::to_string))
-            .collect();
-        for v in &univ {
-            let _ = writeln!(
-                s,
-                "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(m)\nunivariable[[{}]] <- cox_terms(m, {})",
-                bq(v),
-                q(&ties),
-                q(v),
-                rn(cox_level)
-            );
-        }
-        let multi = strs(&ep["cox"]["variables"]);
-        if !multi.is_empty() {
-            let mut rhs: Vec<String> = multi.iter().map(|v| bq(v)).collect();
-            // Term × stratum interactions: x + x:strata(g) + strata(g).
-            if has_strata {
-                for v in strs(&spec["cox"]["strata_interactions"]) {
-                    if multi.contains(&v) {
-                        rhs.push(format!("{}:strata(strata_var)", bq(&v)));
-                    }
-                }
-            }
-            let _ = writeln!(
-                s,
-                "m <- coxph({surv} ~ {}{strata_term}, data = e, ties = {}{extra})\nprint(summary(m, conf.int = {}))\nmultivariable <- cox_terms(m, {})",
-                rhs.join(" + "),
-                q(&ties),
-                rn(cox_level),
-                rn(cox_level)
-            );
+        for a in ANALYSES {
+            a.r_code(&cx, &mut s);
         }
         let _ = writeln!(
             s,

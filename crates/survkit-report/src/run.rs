@@ -1,8 +1,8 @@
 //! Runs a Spec on a Table into a Report: the one path used by the page and the CLI.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use survkit_data::{import, prepare, Exclusion, ImportOptions, SourceInfo, Table};
+use survkit_data::{import, prepare, EventCode, Exclusion, ImportOptions, SourceInfo, Table};
 
 use crate::cox::{cox_section, CoxSection};
 use crate::spec::{Spec, SCHEMA_VERSION};
@@ -10,31 +10,21 @@ use crate::survival::{survival_section, SurvivalSection};
 use crate::text;
 use crate::Warning;
 
-/// Why no Report could be produced at all (as opposed to warnings inside a Report).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError(pub String);
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RunError {}
+pub use crate::error::{RunError, RunErrorKind};
 
 /// The conventions that produced the numbers, so that readers can match other tools.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conventions {
     /// Kaplan–Meier confidence-interval transform: `log`, `log-log` or `plain`.
     pub km_conf_type: String,
     /// Confidence level of every interval.
     pub conf_level: f64,
     /// Variance of the KM estimate.
-    pub km_variance: &'static str,
+    pub km_variance: String,
     /// How medians and quantiles are read off the curve.
-    pub median_rule: &'static str,
+    pub median_rule: String,
     /// Median follow-up method.
-    pub followup: &'static str,
+    pub followup: String,
     /// Tie handling in Cox models: `efron` or `breslow`.
     pub cox_ties: String,
     /// Length of a month and a year in days.
@@ -46,8 +36,9 @@ pub struct Conventions {
 /// One endpoint's results. Serialised flat: `name`, `time_unit`, `n`, `events`,
 /// `event_coding`, `excluded`, then the survival section (`km`, `followup`, `tests`,
 /// ...), then the Cox section (`cox`, `univariable`, ...), with `warnings` from all
-/// parts in one list.
-#[derive(Debug, Clone)]
+/// parts in one list (read back, that list is `warnings` and the sections' own lists
+/// are empty: use [`EndpointReport::all_warnings`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct EndpointReport {
     /// Endpoint name.
     pub name: String,
@@ -59,6 +50,8 @@ pub struct EndpointReport {
     pub events: usize,
     /// The event coding in words.
     pub event_coding: String,
+    /// The event coding as rows (value, meaning, count), for the page's coding editor.
+    pub event_codes: Vec<EventCode>,
     /// Rows left out of this endpoint, with reasons.
     pub excluded: Vec<Exclusion>,
     /// Kaplan–Meier, follow-up and tests.
@@ -98,6 +91,7 @@ impl Serialize for EndpointReport {
         m.serialize_entry("n", &self.n)?;
         m.serialize_entry("events", &self.events)?;
         m.serialize_entry("event_coding", &self.event_coding)?;
+        m.serialize_entry("event_codes", &self.event_codes)?;
         m.serialize_entry("excluded", &self.excluded)?;
         for (k, v) in &parts {
             m.serialize_entry(k, v)?;
@@ -105,6 +99,66 @@ impl Serialize for EndpointReport {
         m.serialize_entry("warnings", &warnings)?;
         m.serialize_entry("methods", &self.methods)?;
         m.end()
+    }
+}
+
+impl EndpointReport {
+    /// Every warning of the endpoint, in the order of the Report JSON: data, survival,
+    /// Cox.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.warnings
+            .iter()
+            .chain(&self.survival.warnings)
+            .chain(&self.cox.warnings)
+    }
+}
+
+impl<'de> Deserialize<'de> for EndpointReport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut m = serde_json::Map::<String, Value>::deserialize(d)?;
+        fn field<T: serde::de::DeserializeOwned, E: Error>(
+            m: &mut serde_json::Map<String, Value>,
+            k: &str,
+        ) -> Result<T, E> {
+            let v = m
+                .remove(k)
+                .ok_or_else(|| E::custom(format!("endpoint: missing field `{k}`")))?;
+            serde_json::from_value(v).map_err(|e| E::custom(format!("endpoint `{k}`: {e}")))
+        }
+        let name = field(&mut m, "name")?;
+        let time_unit = field(&mut m, "time_unit")?;
+        let n = field(&mut m, "n")?;
+        let events = field(&mut m, "events")?;
+        let event_coding = field(&mut m, "event_coding")?;
+        // Absent from Reports written before it existed.
+        let event_codes = match m.contains_key("event_codes") {
+            true => field(&mut m, "event_codes")?,
+            false => Vec::new(),
+        };
+        let excluded = field(&mut m, "excluded")?;
+        let warnings = field(&mut m, "warnings")?;
+        let methods = field(&mut m, "methods")?;
+        // The sections' fields are flattened in; their warnings are in `warnings`.
+        m.insert("warnings".into(), Value::Array(Vec::new()));
+        let obj = Value::Object(m);
+        let survival = SurvivalSection::deserialize(&obj)
+            .map_err(|e| D::Error::custom(format!("endpoint survival section: {e}")))?;
+        let cox = CoxSection::deserialize(&obj)
+            .map_err(|e| D::Error::custom(format!("endpoint Cox section: {e}")))?;
+        Ok(EndpointReport {
+            name,
+            time_unit,
+            n,
+            events,
+            event_coding,
+            event_codes,
+            excluded,
+            survival,
+            cox,
+            warnings,
+            methods,
+        })
     }
 }
 
@@ -121,8 +175,9 @@ mod erased {
 }
 
 /// Everything computed for one Spec on one file. JSON layout documented in
-/// `docs/report.md`; `schema_version` changes when it does.
-#[derive(Debug, Clone, Serialize)]
+/// `docs/report.md`; `schema_version` changes when it does. Read a saved Report back
+/// with [`Report::from_json`] (once), then render it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Layout version.
     pub schema_version: u32,
@@ -144,13 +199,30 @@ pub struct Report {
     pub spec: Spec,
 }
 
+impl Report {
+    /// Parses a Report's JSON (as written by `survkit analyze --json` or the page). With
+    /// the `exact-floats` feature (the CLI's) every number is the very double written;
+    /// without it serde_json's fast parser may differ in the last bit.
+    ///
+    /// # Errors
+    /// Not a Report of this survkit's layout.
+    pub fn from_json(json: &str) -> Result<Report, RunError> {
+        serde_json::from_str(json).map_err(|e| {
+            RunError::new(
+                RunErrorKind::Report,
+                format!("this file could not be read as a survkit Report: {e}"),
+            )
+        })
+    }
+}
+
 /// Reads `bytes` with the Spec's import options and runs it: what the CLI and the
 /// page's one-shot `analyze` do.
 ///
 /// # Errors
 /// The file cannot be read as a table, or the Spec cannot be applied to it.
 pub fn analyze_bytes(bytes: &[u8], file_name: &str, spec: &Spec) -> Result<Report, RunError> {
-    let table = import(bytes, file_name, &spec.import).map_err(|e| RunError(e.to_string()))?;
+    let table = import(bytes, file_name, &spec.import).map_err(|e| RunError::import(&e))?;
     run(&table, spec)
 }
 
@@ -159,7 +231,7 @@ pub fn analyze_bytes(bytes: &[u8], file_name: &str, spec: &Spec) -> Result<Repor
 /// # Errors
 /// The file cannot be read as a table.
 pub fn load(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table, RunError> {
-    import(bytes, file_name, opts).map_err(|e| RunError(e.to_string()))
+    import(bytes, file_name, opts).map_err(|e| RunError::import(&e))
 }
 
 /// Runs the Spec on an imported table.
@@ -169,9 +241,9 @@ pub fn load(bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<Table
 /// read, or no row is usable. Statistical caveats are warnings in the Report instead.
 pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
     if spec.endpoints.is_empty() {
-        return Err(RunError(
-            "no endpoint chosen: pick the time column and the event column (or a start date, an end date and the event column)."
-                .into(),
+        return Err(RunError::new(
+            RunErrorKind::NoEndpoint,
+            "no endpoint chosen: pick the time column and the event column (or a start date, an end date and the event column).",
         ));
     }
     let mut cox_opts = spec.cox.clone();
@@ -189,26 +261,36 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
     for i in 0..spec.endpoints.len() {
         let p = prepare(table, &spec.prepare_spec(i)).map_err(|e| {
             let name = &spec.endpoints[i].name;
-            if spec.endpoints.len() > 1 && !name.is_empty() {
-                RunError(format!("endpoint {name}: {e}"))
+            let message = if spec.endpoints.len() > 1 && !name.is_empty() {
+                format!("endpoint {name}: {e}")
             } else {
-                RunError(e.to_string())
-            }
+                e.to_string()
+            };
+            RunError::prepare(&e, i, message)
         })?;
         let survival = survival_section(&p, &spec.survival).map_err(|e| {
-            RunError(format!(
-                "{}: the survival estimates could not be computed: {e}",
-                p.endpoint
-            ))
+            RunError::new(
+                RunErrorKind::Estimation {
+                    endpoint: i,
+                    analysis: "survival".into(),
+                },
+                format!(
+                    "{}: the survival estimates could not be computed: {e}",
+                    p.endpoint
+                ),
+            )
         })?;
         let cox = if cox_opts.covariates.is_empty() && cox_opts.univariable.is_empty() {
             CoxSection::default()
         } else {
             cox_section(&p, &cox_opts).map_err(|e| {
-                RunError(format!(
-                    "{}: the Cox model could not be computed: {e}",
-                    p.endpoint
-                ))
+                RunError::new(
+                    RunErrorKind::Estimation {
+                        endpoint: i,
+                        analysis: "cox".into(),
+                    },
+                    format!("{}: the Cox model could not be computed: {e}", p.endpoint),
+                )
             })?
         };
         let events = p.status.iter().filter(|&&s| s).count();
@@ -218,6 +300,7 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
             n: p.time.len(),
             events,
             event_coding: p.event_coding.clone(),
+            event_codes: p.event_codes.clone(),
             excluded: p.excluded.clone(),
             survival,
             cox,
@@ -243,12 +326,12 @@ pub fn run(table: &Table, spec: &Spec) -> Result<Report, RunError> {
             .iter()
             .any(|e| e.survival.km.iter().any(|k| k.fit.robust_variance))
         {
-            "Greenwood; robust (infinitesimal jackknife) for the curves with non-integer case weights"
+            "Greenwood; robust (infinitesimal jackknife) for the curves with non-integer case weights".into()
         } else {
-            "Greenwood"
+            "Greenwood".into()
         },
-        median_rule: "R survival: the first time S(t) <= p; the midpoint where S(t) equals p over an interval; CI limits where the confidence band crosses p, missing where it never does",
-        followup: "reverse Kaplan–Meier (Schemper & Smith 1996)",
+        median_rule: "R survival: the first time S(t) <= p; the midpoint where S(t) equals p over an interval; CI limits where the confidence band crosses p, missing where it never does".into(),
+        followup: "reverse Kaplan–Meier (Schemper & Smith 1996)".into(),
         cox_ties: serde_json::to_value(cox_opts.ties)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

@@ -10,6 +10,7 @@ use survkit_data::{
 };
 
 use crate::cox::CoxOptions;
+use crate::error::{RunError, RunErrorKind};
 use crate::survival::SurvivalOptions;
 
 /// Version of the Spec and Report JSON layouts (`schema_version`). Bumped on any
@@ -142,15 +143,15 @@ impl Spec {
     /// # Errors
     /// Invalid JSON, unknown fields (usually a typo), wrong types, or a Spec written by
     /// a newer survkit.
-    pub fn from_json(json: &str) -> Result<Spec, String> {
+    pub fn from_json(json: &str) -> Result<Spec, RunError> {
         let spec: Spec = serde_json::from_str(json).map_err(|e| {
-            format!("the analysis settings (Spec) could not be read: {e}. Check the spelling of the field named there.")
+            RunError::new(RunErrorKind::Spec, format!("the analysis settings (Spec) could not be read: {e}. Check the spelling of the field named there."))
         })?;
         if spec.schema_version > SCHEMA_VERSION {
-            return Err(format!(
+            return Err(RunError::new(RunErrorKind::Spec, format!(
                 "these settings were saved by a newer survkit (schema_version {}; this one reads up to {}). Update survkit.",
                 spec.schema_version, SCHEMA_VERSION
-            ));
+            )));
         }
         Ok(spec)
     }

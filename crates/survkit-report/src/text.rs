@@ -2,10 +2,11 @@
 //! number formats used by every table (page, CLI, exports), so both shells show the
 //! same text.
 
-use serde_json::Value;
-
-use crate::run::{Conventions, EndpointReport};
+use crate::analysis::ANALYSES;
+use crate::cox::Term;
+use crate::run::{Conventions, EndpointReport, Report};
 use crate::spec::Spec;
+use crate::survival::Curve;
 
 /// A p-value as journals want it: "< 0.001", else three decimals ("0.029"); "—" when
 /// missing.
@@ -74,11 +75,26 @@ pub fn format_pct(x: Option<f64>) -> String {
     }
 }
 
-pub(crate) fn num(v: &Value) -> Option<f64> {
-    v.as_f64()
+/// A number as the formatters take it: `None` when it is not finite (NaN or ±∞ are
+/// "not available" in every table, as they are `null` in the Report JSON).
+pub(crate) fn fin(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
 }
 
-fn conf_words(conf_type: &str) -> &'static str {
+/// [`fin`] of an optional number.
+pub(crate) fn fin_opt(x: Option<f64>) -> Option<f64> {
+    x.and_then(fin)
+}
+
+/// The name serde gives a unit enum variant (`log-log`, `efron`, `km`, ...).
+pub(crate) fn serde_name<T: serde::Serialize>(x: &T) -> String {
+    serde_json::to_value(x)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+pub(crate) fn conf_words(conf_type: &str) -> &'static str {
     match conf_type {
         "log-log" => "the log-log transformation",
         "plain" => "no transformation (plain)",
@@ -100,19 +116,17 @@ pub fn conventions(c: &Conventions) -> String {
 }
 
 /// The group variable's name as the user labelled it (from the Report's `spec`).
-pub fn group_name(report: &Value) -> Option<String> {
-    report["spec"]["group"].as_object().map(|g| {
-        g.get("label")
-            .and_then(Value::as_str)
-            .or(g.get("column").and_then(Value::as_str))
-            .unwrap_or("")
-            .to_string()
-    })
+pub fn group_name(report: &Report) -> Option<String> {
+    report
+        .spec
+        .group
+        .as_ref()
+        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()))
 }
 
 /// The level column of a Cox term: "II vs I", the level alone, or "per unit".
-pub fn term_level(term: &Value) -> String {
-    match (term["level"].as_str(), term["reference"].as_str()) {
+pub fn term_level(term: &Term) -> String {
+    match (&term.level, &term.reference) {
         (Some(l), Some(r)) => format!("{l} vs {r}"),
         (Some(l), None) => l.to_string(),
         _ => "per unit".into(),
@@ -120,8 +134,8 @@ pub fn term_level(term: &Value) -> String {
 }
 
 /// Label of one curve of the `km` list: "sex = 2", or "All patients".
-pub fn curve_label(curve: &Value, group_name: Option<&str>) -> String {
-    match curve.get("group").and_then(Value::as_str) {
+pub fn curve_label(curve: &Curve, group_name: Option<&str>) -> String {
+    match curve.group.as_deref() {
         Some(g) => match group_name {
             Some(name) if !g.contains('=') => format!("{name} = {g}"),
             _ => g.to_string(),
@@ -130,48 +144,14 @@ pub fn curve_label(curve: &Value, group_name: Option<&str>) -> String {
     }
 }
 
-/// The methods paragraph and results sentence for one endpoint.
+/// The methods paragraph and results sentence for one endpoint: each analysis'
+/// methods sentences (in the order of [`crate::analysis::ANALYSES`]), the units and
+/// version, then the counts and each analysis' results sentences.
 pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
-    let v = serde_json::to_value(&ep.survival).unwrap_or(Value::Null);
-    let conf = serde_json::to_value(spec.survival.km.conf_type)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "log".into());
-    let level = format_num(Some(100.0 * spec.survival.km.conf_level));
     let unit = &ep.time_unit;
-    let mut s = format!(
-        "Survival was estimated with the Kaplan–Meier method; standard errors used Greenwood's formula and {level}% confidence intervals used {}. Medians and their confidence intervals were read off the survival curve as in R's survival package. Median follow-up was estimated with the reverse Kaplan–Meier method.",
-        conf_words(&conf)
-    );
-    let group_name = spec
-        .group
-        .as_ref()
-        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()));
-    if let Some(w) = spec.weights.as_deref().filter(|w| !w.trim().is_empty()) {
-        let robust = ep.survival.km.iter().any(|k| k.fit.robust_variance);
-        s.push_str(&format!(
-            " Case weights ('{w}') were applied to the Kaplan–Meier and Nelson–Aalen estimates{} and to the Cox models; {}. Tests comparing curves, follow-up and hazard ratios without a Cox model are unweighted (R's survdiff takes no weights).",
-            if robust {
-                ", whose standard errors are then the robust (infinitesimal jackknife) ones, as R's survfit does for non-integer weights"
-            } else {
-                ""
-            },
-            "medians, survival at chosen times and restricted means follow from the weighted curves"
-        ));
-    }
-    let tests = v.get("tests").and_then(Value::as_array);
-    if group_name.is_some() && tests.is_some_and(|t| !t.is_empty()) {
-        s.push_str(" Survival curves were compared with the log-rank test.");
-    }
-    if ep.cox.cox.is_some() || !ep.cox.univariable.is_empty() {
-        let ties = serde_json::to_value(spec.cox.ties)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        s.push_str(&format!(
-            " Hazard ratios with {level}% confidence intervals were estimated with Cox proportional-hazards regression ({} method for tied event times), first for each variable alone and then for the chosen variables together.",
-            if ties == "breslow" { "Breslow's" } else { "Efron's" }
-        ));
+    let mut s = String::new();
+    for a in ANALYSES {
+        a.methods(ep, spec, &mut s);
     }
     s.push_str(&format!(
         " Times are in {}{}. Analyses were performed with survkit {}.",
@@ -188,55 +168,50 @@ pub fn methods(ep: &EndpointReport, spec: &Spec) -> String {
         },
         env!("CARGO_PKG_VERSION")
     ));
-    // Results sentence.
-    let name = if ep.name.is_empty() {
+    // Results.
+    s.push_str(&format!(
+        "\n\nOf {} patients, {} had an event ({}).",
+        ep.n,
+        ep.events,
+        endpoint_words(ep)
+    ));
+    for a in ANALYSES {
+        a.results(ep, spec, &mut s);
+    }
+    s
+}
+
+/// The endpoint's name in a sentence ("survival" when it has none).
+pub(crate) fn endpoint_words(ep: &EndpointReport) -> &str {
+    if ep.name.is_empty() {
         "survival"
     } else {
         &ep.name
-    };
-    s.push_str(&format!(
-        "\n\nOf {} patients, {} had an event ({name}).",
-        ep.n, ep.events
-    ));
-    if let Some(fu) = v.get("followup") {
-        if let Some(m) = fu.get("median").and_then(num) {
-            s.push_str(&format!(
-                " Median follow-up was {} {unit} (95% CI {}–{}).",
-                format_num(Some(m)),
-                format_num(fu.get("lower").and_then(num)),
-                format_num(fu.get("upper").and_then(num))
-            ));
-        }
     }
-    if let Some(curves) = v.get("km").and_then(Value::as_array) {
-        let parts: Vec<String> = curves
-            .iter()
-            .map(|c| {
-                let m = &c["median"];
-                let est = m.get("estimate").and_then(num);
-                let label = curve_label(c, group_name.as_deref());
-                if est.is_none() {
-                    format!("not reached for {label}")
-                } else {
-                    format!(
-                        "{} {unit} (95% CI {}–{}) for {label}",
-                        format_num(est),
-                        format_num(m.get("lower").and_then(num)),
-                        format_num(m.get("upper").and_then(num))
-                    )
-                }
-            })
-            .collect();
-        if !parts.is_empty() {
-            s.push_str(&format!(" Median {name} was {}", parts.join(" and ")));
-            if let Some(t) = tests.and_then(|t| t.first()) {
-                s.push_str(&format!(
-                    " (log-rank {})",
-                    p_phrase(t.get("p").and_then(num))
-                ));
-            }
-            s.push('.');
-        }
+}
+
+/// The group variable's name as the Spec labels it.
+pub(crate) fn spec_group_name(spec: &Spec) -> Option<String> {
+    spec.group
+        .as_ref()
+        .map(|g| g.label.clone().unwrap_or_else(|| g.column.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shared_number_formats() {
+        assert_eq!(format_p(Some(0.0004)), "< 0.001");
+        assert_eq!(p_phrase(Some(0.0004)), "P < 0.001");
+        assert_eq!(p_phrase(Some(0.04567)), "P = 0.046");
+        assert_eq!(format_p(Some(f64::NAN)), "—");
+        assert_eq!(format_p(None), "—");
+        assert_eq!(format_num(Some(310.0)), "310");
+        assert_eq!(format_num(Some(15.614)), "15.61");
+        assert_eq!(format_num(None), "NR");
+        assert_eq!(format_ratio(Some(0.0432)), "0.043");
+        assert_eq!(format_pct(Some(0.4531)), "45.3%");
     }
-    s
 }

@@ -439,9 +439,9 @@ fn km_golden_svg() {
 }
 
 #[test]
-fn km_options_cumulative_incidence_monochrome_xmax() {
+fn km_options_one_minus_survival_monochrome_xmax() {
     let mut p = lung_plot();
-    p.cumulative_incidence = true;
+    p.one_minus_survival = true;
     p.monochrome = true;
     p.x_max = Some(730.0);
     p.x_tick = Some(182.5);

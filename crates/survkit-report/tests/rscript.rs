@@ -51,8 +51,9 @@ fn both(file: &str, spec_json: &str) -> Option<(Value, Value, String)> {
     let path = root().join("tests/data").join(file);
     let bytes = std::fs::read(&path).expect("test data");
     let spec = Spec::from_json(spec_json).expect("spec");
-    let report = serde_json::to_value(analyze_bytes(&bytes, file, &spec).expect("report")).unwrap();
-    let script = r_script(&report, file);
+    let typed = analyze_bytes(&bytes, file, &spec).expect("report");
+    let script = r_script(&typed, file);
+    let report = serde_json::to_value(&typed).unwrap();
     let dir = std::env::temp_dir().join(format!("survkit-rscript-{}-{}", std::process::id(), file));
     std::fs::create_dir_all(&dir).unwrap();
     let script_path = dir.join("reproduce.R");
@@ -231,8 +232,7 @@ fn r_script_quotes_awkward_names() {
         r#"{"endpoints": [{"time": "t \"days\"", "event": "dead?"}], "group": {"column": "arm`x"}}"#,
     )
     .unwrap();
-    let report =
-        serde_json::to_value(analyze_bytes(csv.as_bytes(), "a \"b\".csv", &spec).unwrap()).unwrap();
+    let report = analyze_bytes(csv.as_bytes(), "a \"b\".csv", &spec).unwrap();
     let script = r_script(&report, "a \"b\".csv");
     assert!(script.contains(r#"d[["t \"days\""]]"#));
     assert!(script.contains(r#"file <- if (length(args) >= 1) args[1] else "a \"b\".csv""#));

@@ -3,15 +3,36 @@
 //! Thin on purpose: bytes and JSON in, JSON out, every error a `JsError` with a
 //! message for the user. The Report JSON is produced by the same `serde_json` call as
 //! the CLI's `--json`, so page and CLI show byte-identical Reports for the same Spec.
+//!
+//! The last Report stays in Rust memory ([`Session`]): tables, figures and the R
+//! script are asked of it, never of the Report's JSON again. (Reading a Report back
+//! from JSON, `Report::from_json`, is not exported: it would add ~50 KB of
+//! deserialisation code to the page's module, and a worker that lost its Report runs
+//! the Report's own Spec again instead, which gives the same Report.)
 #![deny(missing_docs)]
 
 use survkit_data::{ImportOptions, Table};
 use survkit_report::figures::{render, FigureRequest};
-use survkit_report::{presets as all_presets, run, tables as all_tables, Spec};
+use survkit_report::{presets as all_presets, run, tables as all_tables, Report, Spec};
 use wasm_bindgen::prelude::*;
 
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
+}
+
+/// A run error as a JS `Error` whose `message` is for people and whose `survkit`
+/// property is its kind as JSON (`{"kind": "unmapped-event-values", "endpoint": 0,
+/// "column": ..., "values": [...], "message": ...}`), so the page can act on it.
+fn run_err(e: survkit_report::RunError) -> JsValue {
+    let js = js_sys::Error::new(&e.message);
+    if let Ok(kind) = serde_json::to_string(&e) {
+        let _ = js_sys::Reflect::set(
+            &js,
+            &JsValue::from_str("survkit"),
+            &JsValue::from_str(&kind),
+        );
+    }
+    js.into()
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsError> {
@@ -34,6 +55,36 @@ pub fn version() -> String {
 pub struct Session {
     table: Table,
     import: ImportOptions,
+    report: Option<Report>,
+}
+
+fn last(report: &Option<Report>) -> Result<&Report, JsError> {
+    report
+        .as_ref()
+        .ok_or_else(|| JsError::new("there are no results yet: run the analysis first"))
+}
+
+fn tables_json(report: &Report) -> Result<String, JsError> {
+    to_json(&all_tables(report))
+}
+
+fn figure(report: &Report, request_json: &str) -> Result<survkit_report::figure::Figure, JsError> {
+    let req: FigureRequest = parse("figure request", request_json)?;
+    render(report, &req).map_err(err)
+}
+
+fn table_text_of(report: &Report, id: &str, format: &str) -> Result<String, JsError> {
+    let t = all_tables(report)
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| JsError::new(&format!("no table '{id}' in this Report")))?;
+    match format {
+        "csv" => Ok(t.to_csv()),
+        "markdown" | "md" => Ok(t.to_markdown()),
+        other => Err(JsError::new(&format!(
+            "unknown table format '{other}': use csv or markdown"
+        ))),
+    }
 }
 
 #[wasm_bindgen]
@@ -47,7 +98,11 @@ impl Session {
     ) -> Result<Session, JsError> {
         let import: ImportOptions = parse("import options", import_options_json)?;
         let table = survkit_report::load(bytes, file_name, &import).map_err(err)?;
-        Ok(Session { table, import })
+        Ok(Session {
+            table,
+            import,
+            report: None,
+        })
     }
 
     /// How the file was read and what each column holds, with the first rows (JSON).
@@ -90,43 +145,50 @@ impl Session {
         to_json(&list)
     }
 
-    /// Runs a Spec (JSON) and returns the Report (JSON).
-    pub fn analyze(&self, spec_json: &str) -> Result<String, JsError> {
-        let spec = Spec::from_json(spec_json).map_err(err)?;
-        let report = run(&self.table, &spec).map_err(err)?;
-        to_json(&report)
+    /// Runs a Spec (JSON) and returns the Report (JSON). The Report is kept: the
+    /// tables, figures and R script below are rendered from it.
+    pub fn analyze(&mut self, spec_json: &str) -> Result<String, JsValue> {
+        let spec = Spec::from_json(spec_json).map_err(run_err)?;
+        let report = run(&self.table, &spec).map_err(run_err)?;
+        let json = to_json(&report)?;
+        self.report = Some(report);
+        Ok(json)
+    }
+
+    /// The formatted tables of the last Report (JSON list of tables).
+    pub fn tables(&self) -> Result<String, JsError> {
+        tables_json(last(&self.report)?)
+    }
+
+    /// A figure of the last Report as SVG text (request as JSON).
+    pub fn figure_svg(&self, request_json: &str) -> Result<String, JsError> {
+        Ok(figure(last(&self.report)?, request_json)?.to_svg())
+    }
+
+    /// A figure of the last Report as a vector PDF.
+    pub fn figure_pdf(&self, request_json: &str) -> Result<Vec<u8>, JsError> {
+        Ok(figure(last(&self.report)?, request_json)?.to_pdf())
+    }
+
+    /// "Reproduce in R": an R script (survival package) that recomputes the last
+    /// Report's numbers from the user's file `file_name`.
+    pub fn r_script(&self, file_name: &str) -> Result<String, JsError> {
+        Ok(survkit_report::r_script(last(&self.report)?, file_name))
+    }
+
+    /// One formatted table of the last Report as `csv` or `markdown` text (`id` as in
+    /// [`Session::tables`]).
+    pub fn table_text(&self, id: &str, format: &str) -> Result<String, JsError> {
+        table_text_of(last(&self.report)?, id, format)
     }
 }
 
 /// One-shot analysis of file bytes with a Spec (JSON), exactly as `survkit analyze --json`.
 #[wasm_bindgen]
-pub fn analyze(bytes: &[u8], file_name: &str, spec_json: &str) -> Result<String, JsError> {
-    let spec = Spec::from_json(spec_json).map_err(err)?;
-    let report = survkit_report::analyze_bytes(bytes, file_name, &spec).map_err(err)?;
-    to_json(&report)
-}
-
-/// The formatted tables of a Report (JSON in, JSON list of tables out).
-#[wasm_bindgen]
-pub fn tables(report_json: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    to_json(&all_tables(&report))
-}
-
-/// A figure of a Report as SVG text.
-#[wasm_bindgen]
-pub fn figure_svg(report_json: &str, request_json: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    let req: FigureRequest = parse("figure request", request_json)?;
-    Ok(render(&report, &req).map_err(err)?.to_svg())
-}
-
-/// A figure of a Report as a vector PDF.
-#[wasm_bindgen]
-pub fn figure_pdf(report_json: &str, request_json: &str) -> Result<Vec<u8>, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    let req: FigureRequest = parse("figure request", request_json)?;
-    Ok(render(&report, &req).map_err(err)?.to_pdf())
+pub fn analyze(bytes: &[u8], file_name: &str, spec_json: &str) -> Result<String, JsValue> {
+    let spec = Spec::from_json(spec_json).map_err(run_err)?;
+    let report = survkit_report::analyze_bytes(bytes, file_name, &spec).map_err(run_err)?;
+    Ok(to_json(&report)?)
 }
 
 /// Convention presets (Match R / SAS / Stata / Prism / lifelines) as JSON.
@@ -135,62 +197,7 @@ pub fn presets() -> Result<String, JsError> {
     to_json(&all_presets())
 }
 
-/// "Reproduce in R": an R script (survival package) that recomputes the Report's
-/// numbers from the user's file `file_name`.
-#[wasm_bindgen]
-pub fn r_script(report_json: &str, file_name: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    Ok(survkit_report::r_script(&report, file_name))
-}
-
-/// One formatted table of a Report as `csv` or `markdown` text (`id` as in [`tables`]).
-#[wasm_bindgen]
-pub fn table_text(report_json: &str, id: &str, format: &str) -> Result<String, JsError> {
-    let report: serde_json::Value = parse("report", report_json)?;
-    let t = all_tables(&report)
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| JsError::new(&format!("no table '{id}' in this Report")))?;
-    match format {
-        "csv" => Ok(t.to_csv()),
-        "markdown" | "md" => Ok(t.to_markdown()),
-        other => Err(JsError::new(&format!(
-            "unknown table format '{other}': use csv or markdown"
-        ))),
-    }
-}
-
 // ---- Benchmark exports (`npm run bench`, bench/wasm.mjs): per-task timing of the same
-// code the page runs. Not used by the page.
-
-/// Benchmark only: imports file bytes into a typed table; returns the row count.
-#[wasm_bindgen]
-pub fn bench_import(bytes: &[u8], file_name: &str) -> Result<usize, JsError> {
-    survkit_bench::import_rows(bytes, file_name).map_err(err)
-}
-
-/// Benchmark only: a synthetic cohort (`time, status, arm, x1..xp`) prepared once, so
-/// the estimators can be timed alone.
-#[wasm_bindgen]
-pub struct BenchCohort(survkit_bench::Cohort);
-
-#[wasm_bindgen]
-impl BenchCohort {
-    /// Imports and prepares a cohort file with `p` covariates.
-    #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], file_name: &str, p: usize) -> Result<BenchCohort, JsError> {
-        survkit_bench::Cohort::load(bytes, file_name, p)
-            .map(BenchCohort)
-            .map_err(err)
-    }
-
-    /// Benchmark only: KM per group and the log-rank test; returns χ².
-    pub fn bench_km_logrank(&self) -> Result<f64, JsError> {
-        self.0.km_logrank().map_err(err)
-    }
-
-    /// Benchmark only: Cox (Efron) with all covariates; returns the log partial likelihood.
-    pub fn bench_cox(&self) -> Result<f64, JsError> {
-        self.0.cox().map(|(ll, _)| ll).map_err(err)
-    }
-}
+// code the page runs. Only in the benchmark build (`--features bench`), not the page's.
+#[cfg(feature = "bench")]
+mod bench;

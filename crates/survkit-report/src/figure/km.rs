@@ -109,8 +109,9 @@ pub struct KmPlot {
     pub show_risk_table: bool,
     /// Dashed lines from S = 0.5 down to each median.
     pub show_median_lines: bool,
-    /// Plot 1 − S (cumulative incidence) instead of S.
-    pub cumulative_incidence: bool,
+    /// Plot 1 − S instead of S (the "cumulative incidence" of one event type with no
+    /// competing events; a real cumulative incidence with competing risks is not this).
+    pub one_minus_survival: bool,
     /// Label the y axis in percent (0–100) instead of probability (0–1).
     pub y_percent: bool,
     /// Black lines told apart by dash patterns.
@@ -136,7 +137,7 @@ impl Default for KmPlot {
             show_censor: true,
             show_risk_table: true,
             show_median_lines: false,
-            cumulative_incidence: false,
+            one_minus_survival: false,
             y_percent: false,
             monochrome: false,
             show_legend: true,
@@ -384,7 +385,7 @@ fn km_series(curves: &[KmCurve], monochrome: bool, ci: bool, show_ci: bool, k: f
 /// # Errors
 /// [`FigureError`] when the size is invalid or too small for the content.
 pub fn km_plot(p: &KmPlot, size: &FigureSize) -> Result<Figure, FigureError> {
-    let ci = p.cumulative_incidence;
+    let ci = p.one_minus_survival;
     let k = if p.y_percent { 100.0 } else { 1.0 };
     let y_label = match (p.y_label.trim().is_empty(), ci, p.y_percent) {
         (false, _, _) => p.y_label.clone(),

@@ -6,12 +6,18 @@
 //! Each model uses its own complete cases, so each states its own n and events and lists
 //! the rows it leaves out.
 
+mod figures;
+mod rcode;
+mod tables;
+mod text;
 use serde::{Deserialize, Serialize};
 use survkit_core::cox::{self, Caveat, ChiSquareTest, CoxData, CoxFit, Ties};
 use survkit_core::Error;
 use survkit_data::{CovariateValues, Exclusion, Prepared};
 
-use crate::design::{self, Column, Design};
+pub mod design;
+
+use self::design::{Column, Design};
 use crate::Warning;
 
 /// Backward elimination settings (exploratory).
@@ -387,16 +393,6 @@ fn column_label(c: &Column) -> String {
 
 fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
-}
-
-fn fmt_p(p: f64) -> String {
-    if !p.is_finite() {
-        "-".into()
-    } else if p < 0.001 {
-        "P < 0.001".into()
-    } else {
-        format!("{p:.3}")
-    }
 }
 
 /// Words for a coefficient running off to infinity (monotone likelihood).
@@ -983,208 +979,38 @@ fn subset(p: &Prepared, rows: &[usize]) -> Prepared {
         cluster: p.cluster.as_ref().map(factor),
         excluded: Vec::new(),
         event_coding: p.event_coding.clone(),
+        event_codes: p.event_codes.clone(),
         warnings: Vec::new(),
     }
 }
 
-fn hr_text(t: &Term) -> String {
-    match (t.hazard_ratio, t.lower, t.upper) {
-        (Some(h), Some(l), Some(u)) => format!("{h:.2} ({l:.2}-{u:.2})"),
-        _ => "not estimable".into(),
-    }
-}
+/// Cox regression: univariable screen, multivariable model, checks.
+pub(crate) struct Cox;
 
-fn term_label(t: &Term) -> String {
-    match (&t.level, &t.reference) {
-        (Some(l), Some(r)) => format!("{}: {l} vs {r}", t.variable),
-        (Some(l), None) => format!("{} ({l})", t.variable),
-        _ => t.variable.clone(),
+impl crate::analysis::Analysis for Cox {
+    fn tables(
+        &self,
+        cx: &crate::tables::TableContext,
+        ep: &crate::run::EndpointReport,
+        out: &mut Vec<crate::tables::TableOut>,
+    ) {
+        tables::tables(cx, ep, out);
     }
-}
 
-fn table(rows: &[[String; 5]]) -> String {
-    let mut width = [0usize; 5];
-    for r in rows {
-        for (k, c) in r.iter().enumerate() {
-            width[k] = width[k].max(c.chars().count());
-        }
+    fn figure(
+        &self,
+        cx: &crate::figures::FigureContext,
+        ep: &crate::run::EndpointReport,
+    ) -> Option<Result<crate::figure::Figure, String>> {
+        figures::figure(cx, ep)
     }
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (k, c) in r.iter().enumerate() {
-            let pad = width[k] - c.chars().count();
-            if k == 0 {
-                line.push_str(c);
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
-                line.push_str(c);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
 
-fn model_text(m: &CoxModelReport, title: &str) -> String {
-    let mut out = format!(
-        "{title} (n = {}, events = {}; ties: {}{})\n",
-        m.n,
-        m.events,
-        match m.ties {
-            Ties::Efron => "Efron",
-            Ties::Breslow => "Breslow",
-        },
-        if m.robust { "; robust SE" } else { "" }
-    );
-    if let Some(l) = &m.label {
-        out.push_str(&format!("[{l}]\n"));
+    fn r_code(&self, cx: &crate::rscript::RContext, s: &mut String) {
+        rcode::r_code(cx, s);
     }
-    let mut rows = vec![[
-        "Term".to_string(),
-        String::new(),
-        String::new(),
-        "HR (95% CI)".to_string(),
-        "P".to_string(),
-    ]];
-    for t in &m.terms {
-        rows.push([
-            term_label(t),
-            String::new(),
-            String::new(),
-            hr_text(t),
-            t.p.map_or("-".into(), fmt_p),
-        ]);
-    }
-    out.push_str(&table(&rows));
-    let lr = &m.tests.likelihood_ratio;
-    out.push_str(&format!(
-        "Likelihood-ratio test: chi-square {:.2} on {} df, {}; concordance {:.3} (SE {:.3})\n",
-        lr.chisq,
-        lr.df,
-        fmt_p(lr.p),
-        m.concordance.estimate,
-        m.concordance.se
-    ));
-    if let Some(z) = &m.zph {
-        out.push_str("Proportional hazards (scaled Schoenfeld residuals, cox.zph)\n");
-        let mut rows = vec![[
-            "Term".to_string(),
-            "Chi-square".to_string(),
-            "df".to_string(),
-            String::new(),
-            "P".to_string(),
-        ]];
-        for t in &z.terms {
-            rows.push([
-                t.variable.clone(),
-                format!("{:.2}", t.chisq),
-                t.df.to_string(),
-                String::new(),
-                fmt_p(t.p),
-            ]);
-        }
-        rows.push([
-            "Global".to_string(),
-            format!("{:.2}", z.global.chisq),
-            z.global.df.to_string(),
-            String::new(),
-            fmt_p(z.global.p),
-        ]);
-        out.push_str(&table(&rows));
-    }
-    if let Some(fr) = &m.firth {
-        out.push_str("Firth's penalized likelihood (profile likelihood 95% CI)\n");
-        let mut rows = vec![[
-            "Term".to_string(),
-            String::new(),
-            String::new(),
-            "HR (95% CI)".to_string(),
-            "P".to_string(),
-        ]];
-        for t in &fr.terms {
-            rows.push([
-                term_label(t),
-                String::new(),
-                String::new(),
-                hr_text(t),
-                t.p.map_or("-".into(), fmt_p),
-            ]);
-        }
-        out.push_str(&table(&rows));
-    }
-    if !m.excluded.is_empty() {
-        out.push_str(&format!(
-            "{} row(s) left out for missing covariates\n",
-            m.excluded.len()
-        ));
-    }
-    out
-}
 
-impl CoxSection {
-    /// The univariable and multivariable tables as plain text (for the CLI).
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        if !self.univariable.is_empty() {
-            out.push_str("Univariable Cox models\n");
-            let mut rows = vec![[
-                "Term".to_string(),
-                "n".to_string(),
-                "Events".to_string(),
-                "HR (95% CI)".to_string(),
-                "P".to_string(),
-            ]];
-            for u in &self.univariable {
-                for t in &u.terms {
-                    rows.push([
-                        term_label(t),
-                        u.n.to_string(),
-                        u.events.to_string(),
-                        hr_text(t),
-                        t.p.map_or("-".into(), fmt_p),
-                    ]);
-                }
-                if u.terms.len() > 1 {
-                    rows.push([
-                        format!("{} (overall, likelihood ratio)", u.variable),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        fmt_p(u.p),
-                    ]);
-                }
-            }
-            out.push_str(&table(&rows));
-            out.push('\n');
-        }
-        if let Some(m) = &self.cox {
-            out.push_str(&model_text(m, "Multivariable Cox model"));
-            out.push('\n');
-        }
-        if let Some(b) = &self.backward {
-            out.push_str("Backward elimination (exploratory)\n");
-            for s in &b.steps {
-                out.push_str(&format!(
-                    "  removed {} (p = {:.3}, AIC after = {:.2})\n",
-                    s.removed, s.p, s.aic
-                ));
-            }
-            if let Some(m) = &b.model {
-                out.push_str(&model_text(m, "Selected model"));
-            }
-            out.push('\n');
-        }
-        if !self.warnings.is_empty() {
-            out.push_str("Warnings\n");
-            for w in &self.warnings {
-                out.push_str(&format!("- {}\n", w.message));
-            }
-        }
-        out
+    fn methods(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
+        text::methods(ep, spec, s);
     }
 }
 
@@ -1199,7 +1025,7 @@ mod tests {
 
     fn expected() -> Value {
         serde_json::from_str(include_str!(
-            "../../survkit-core/tests/fixtures/cox_report.json"
+            "../../../../survkit-core/tests/fixtures/cox_report.json"
         ))
         .unwrap()
     }
@@ -1425,12 +1251,11 @@ mod tests {
         }
         assert_eq!(json["cox"]["ties"], "efron");
         assert!(json["cox"]["tests"]["likelihood_ratio"]["df"].is_u64());
-        let text = s.to_text();
-        assert!(
-            text.contains("HR (95% CI)") && text.contains("P < 0.001"),
-            "{text}"
-        );
-        assert!(text.contains("celltype: squamous vs large"), "{text}");
+        let m = s.cox.as_ref().unwrap();
+        assert!(m.tests.likelihood_ratio.p < 0.001);
+        assert!(m.terms.iter().any(|t| t.variable == "celltype"
+            && t.level.as_deref() == Some("squamous")
+            && t.reference.as_deref() == Some("large")));
     }
 
     #[test]
@@ -1457,7 +1282,6 @@ mod tests {
         // Univariable models use their own complete cases.
         assert_eq!(s.univariable[0].n, 228);
         assert_eq!(s.univariable[3].n, 214);
-        assert!(s.to_text().contains("Global"));
         let z = m.zph.as_ref().unwrap();
         let table = nums(&e["lung_zph"]["table"]);
         for (k, t) in z.terms.iter().enumerate() {
@@ -1704,7 +1528,6 @@ mod tests {
         assert!(fr.terms[0].hazard_ratio.unwrap() > 1.0);
         assert!(fr.terms[0].lower.is_some());
         assert!(s.univariable[0].firth.is_some());
-        assert!(s.to_text().contains("Firth"));
         let codes: Vec<&str> = s.warnings.iter().map(|w| w.code.as_str()).collect();
         assert!(codes.contains(&"monotone-likelihood"), "{codes:?}");
         assert!(codes.contains(&"collinear-covariate"), "{codes:?}");

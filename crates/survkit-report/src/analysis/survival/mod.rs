@@ -8,6 +8,10 @@
 //! Harrington & Fleming 1982; Schemper & Smith 1996; Royston & Parmar 2013); this module
 //! only decides what to compute for the user's options and labels the results.
 
+mod figures;
+mod rcode;
+mod tables;
+mod text;
 use serde::{Deserialize, Serialize};
 use survkit_core::compare::{self, PAdjust, RatioCi, TestMethod, TestResult};
 use survkit_core::followup::{follow_up, FollowUp};
@@ -180,7 +184,7 @@ pub struct RmstDifferenceSummary {
 
 /// The conventions that produced the numbers, stated in the Report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Conventions {
+pub struct SurvivalConventions {
     /// Confidence-interval transform of S(t).
     pub conf_type: ConfType,
     /// Confidence level.
@@ -220,7 +224,7 @@ pub struct SurvivalSection {
     /// Each group's RMST minus the reference's.
     pub rmst_difference: Vec<RmstDifferenceSummary>,
     /// Conventions used.
-    pub conventions: Conventions,
+    pub conventions: SurvivalConventions,
     /// Caveats.
     pub warnings: Vec<Warning>,
 }
@@ -591,7 +595,7 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
         "Kaplan–Meier estimate with Greenwood standard errors (as R survfit)".into(),
         format!(
             "pointwise {}% confidence intervals on the {} scale",
-            fmt_num(opts.km.conf_level * 100.0),
+            crate::text::format_num(Some(opts.km.conf_level * 100.0)),
             opts.km.conf_type.name()
         ),
         "median: first time S(t) ≤ 0.5, midpoint of a stretch at exactly 0.5 (R print.survfit); \
@@ -629,7 +633,7 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
             }
         ));
     }
-    let conventions = Conventions {
+    let conventions = SurvivalConventions {
         conf_type: opts.km.conf_type,
         conf_level: opts.km.conf_level,
         description,
@@ -653,263 +657,37 @@ pub fn survival_section(p: &Prepared, opts: &SurvivalOptions) -> Result<Survival
     })
 }
 
-/// A number for text: integers without decimals, otherwise up to 3 significant
-/// decimals for small values and 1 decimal for large ones.
-fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return "NA".into();
-    }
-    if (x - x.round()).abs() < 1e-9 {
-        return format!("{}", x.round() as i64);
-    }
-    let s = if x.abs() >= 100.0 {
-        format!("{x:.1}")
-    } else if x.abs() >= 10.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    };
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
-}
+/// Kaplan–Meier, follow-up and the tests between groups.
+pub(crate) struct Survival;
 
-fn fmt_opt(x: Option<f64>) -> String {
-    x.map_or_else(|| "NR".into(), fmt_num)
-}
-
-/// P value as journals want it: "P < 0.001", else three decimals.
-pub fn fmt_p(p: f64) -> String {
-    if p.is_nan() {
-        "P = NA".into()
-    } else if p < 0.001 {
-        "P < 0.001".into()
-    } else {
-        format!("P = {p:.3}")
+impl crate::analysis::Analysis for Survival {
+    fn tables(
+        &self,
+        cx: &crate::tables::TableContext,
+        ep: &crate::run::EndpointReport,
+        out: &mut Vec<crate::tables::TableOut>,
+    ) {
+        tables::tables(cx, ep, out);
     }
-}
 
-fn fmt_prob(x: Option<f64>) -> String {
-    x.map_or_else(|| "NA".into(), |v| format!("{v:.3}"))
-}
-
-impl SurvivalSection {
-    /// A readable plain-text summary for the command line: medians with CI per group,
-    /// survival at the chosen times, tests, hazard ratios, follow-up.
-    pub fn to_text(&self, time_unit: &str) -> String {
-        use std::fmt::Write;
-        let mut out = String::new();
-        let c = &self.conventions;
-        let level = fmt_num(c.conf_level * 100.0);
-        let _ = writeln!(
-            out,
-            "Kaplan–Meier estimates ({level}% CI, {} transform); times in {time_unit}",
-            c.conf_type.name()
-        );
-        let label = |g: &Option<String>| g.clone().unwrap_or_else(|| "All patients".into());
-        let mut curves: Vec<&Curve> = Vec::new();
-        if self.km.len() > 1 || self.km.first().is_some_and(|k| k.group.is_some()) {
-            curves.push(&self.km_overall);
-        }
-        curves.extend(self.km.iter());
-        let width = curves
-            .iter()
-            .map(|k| label(&k.group).chars().count())
-            .max()
-            .unwrap_or(5)
-            .max(5);
-        let _ = writeln!(
-            out,
-            "  {:<width$}  {:>6}  {:>6}  Median ({level}% CI)",
-            "Group", "n", "Events"
-        );
-        for k in &curves {
-            let m = &k.fit.median;
-            let _ = writeln!(
-                out,
-                "  {:<width$}  {:>6}  {:>6}  {} ({} to {})",
-                label(&k.group),
-                k.fit.n,
-                k.fit.events,
-                fmt_opt(m.estimate),
-                fmt_opt(m.lower),
-                fmt_opt(m.upper)
-            );
-        }
-        let _ = writeln!(out, "  (NR = not reached)");
-        if curves.iter().any(|k| !k.fit.at_times.is_empty()) {
-            let _ = writeln!(out, "\nSurvival at chosen times ({level}% CI)");
-            for k in &curves {
-                for a in &k.fit.at_times {
-                    let _ = writeln!(
-                        out,
-                        "  {:<width$}  at {} {time_unit}: {} ({} to {}), {} at risk{}",
-                        label(&k.group),
-                        fmt_num(a.time),
-                        fmt_prob(a.surv),
-                        fmt_prob(a.lower),
-                        fmt_prob(a.upper),
-                        fmt_num(a.n_risk),
-                        if a.beyond_follow_up {
-                            match c.beyond_follow_up {
-                                BeyondFollowUp::Carry => {
-                                    " (after the last observed time: last value carried forward)"
-                                }
-                                BeyondFollowUp::NotEstimable => {
-                                    " (after the last observed time: not estimable)"
-                                }
-                            }
-                        } else {
-                            ""
-                        }
-                    );
-                }
-            }
-        }
-        if curves.iter().any(|k| k.fit.rmst.is_some()) {
-            let _ = writeln!(out, "\nRestricted mean survival time");
-            for k in &curves {
-                if let Some(r) = k.fit.rmst {
-                    let _ = writeln!(
-                        out,
-                        "  {:<width$}  {} (SE {}) up to {} {time_unit}",
-                        label(&k.group),
-                        fmt_num(r.estimate),
-                        fmt_num(r.se),
-                        fmt_num(r.tau)
-                    );
-                }
-            }
-        }
-        let f = &self.followup;
-        let _ = writeln!(
-            out,
-            "\nFollow-up: median {} {time_unit} ({level}% CI {} to {}) by reverse Kaplan–Meier; \
-             range {} to {}; median among event-free patients {}",
-            fmt_opt(f.median),
-            fmt_opt(f.lower),
-            fmt_opt(f.upper),
-            fmt_num(f.min),
-            fmt_num(f.max),
-            f.median_censored
-                .map_or_else(|| "NA (none censored)".into(), fmt_num)
-        );
-        if !self.tests.is_empty() {
-            let _ = writeln!(out, "\nTests");
-            for t in &self.tests {
-                let name = match (t.rho, t.gamma) {
-                    (Some(r), Some(g)) => {
-                        format!("Fleming–Harrington G({}, {})", fmt_num(r), fmt_num(g))
-                    }
-                    _ => method_title(&t.method).to_string(),
-                };
-                let strat = if t.stratified { ", stratified" } else { "" };
-                let _ = writeln!(
-                    out,
-                    "  {name}{strat}: chi-square = {:.2}, df = {}, {}",
-                    t.chisq,
-                    t.df,
-                    fmt_p(t.p)
-                );
-                for g in &t.groups {
-                    let _ = writeln!(
-                        out,
-                        "    {:<width$}  observed {}  expected {}",
-                        g.group,
-                        fmt_num(g.observed),
-                        fmt_num(g.expected)
-                    );
-                }
-            }
-        }
-        if let Some(t) = &self.trend {
-            let _ = writeln!(
-                out,
-                "  Test for trend ({}): chi-square = {:.2}, df = 1, {}",
-                t.groups.join(" < "),
-                t.chisq,
-                fmt_p(t.p)
-            );
-        }
-        if !self.pairwise.is_empty() {
-            let _ = writeln!(out, "\nPairwise comparisons");
-            for pw in &self.pairwise {
-                let adj = pw.p_adjusted.map_or_else(|| "P = NA".into(), fmt_p);
-                let _ = writeln!(
-                    out,
-                    "  {} vs {}: {} (adjusted, {})",
-                    pw.group_a,
-                    pw.group_b,
-                    adj,
-                    adjust_name(pw.adjust)
-                );
-            }
-        }
-        if !self.hazard_ratios.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nHazard ratios from the log-rank test (not Cox models; {level}% CI)"
-            );
-            for h in &self.hazard_ratios {
-                let _ = writeln!(
-                    out,
-                    "  {} vs {}: log-rank {} ({} to {}); Mantel–Haenszel {} ({} to {})",
-                    h.group,
-                    h.reference,
-                    fmt_num(h.logrank.estimate),
-                    fmt_num(h.logrank.lower),
-                    fmt_num(h.logrank.upper),
-                    fmt_num(h.mantel_haenszel.estimate),
-                    fmt_num(h.mantel_haenszel.lower),
-                    fmt_num(h.mantel_haenszel.upper)
-                );
-            }
-        }
-        if !self.rmst_difference.is_empty() {
-            let _ = writeln!(out, "\nDifference in restricted mean survival time");
-            for d in &self.rmst_difference {
-                let _ = writeln!(
-                    out,
-                    "  {} − {} up to {} {time_unit}: {} ({} to {}), {}",
-                    d.group,
-                    d.reference,
-                    fmt_num(d.tau),
-                    fmt_num(d.difference),
-                    fmt_num(d.lower),
-                    fmt_num(d.upper),
-                    fmt_p(d.p)
-                );
-            }
-        }
-        if !self.warnings.is_empty() {
-            let _ = writeln!(out, "\nWarnings");
-            for w in &self.warnings {
-                let _ = writeln!(out, "  - {}", w.message);
-            }
-        }
-        out
+    fn figure(
+        &self,
+        cx: &crate::figures::FigureContext,
+        ep: &crate::run::EndpointReport,
+    ) -> Option<Result<crate::figure::Figure, String>> {
+        figures::figure(cx, ep)
     }
-}
 
-fn method_title(m: &str) -> &str {
-    match m {
-        "log-rank" => "Log-rank (Mantel–Cox)",
-        "peto-peto" => "Peto–Peto",
-        "gehan-breslow" => "Gehan–Breslow–Wilcoxon",
-        "tarone-ware" => "Tarone–Ware",
-        other => other,
+    fn r_code(&self, cx: &crate::rscript::RContext, s: &mut String) {
+        rcode::r_code(cx, s);
     }
-}
 
-fn adjust_name(a: PAdjust) -> &'static str {
-    match a {
-        PAdjust::None => "no adjustment",
-        PAdjust::Bonferroni => "Bonferroni",
-        PAdjust::Holm => "Holm",
-        PAdjust::Bh => "Benjamini–Hochberg",
+    fn methods(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
+        text::methods(ep, spec, s);
+    }
+
+    fn results(&self, ep: &crate::run::EndpointReport, spec: &crate::spec::Spec, s: &mut String) {
+        text::results(ep, spec, s);
     }
 }
 
@@ -968,9 +746,8 @@ mod tests {
         assert!(v["km"][0]["surv"].is_array());
         assert!(v["km_overall"]["group"].is_null());
         assert!(v["tests"][0]["groups"][0]["expected"].is_number());
-        let text = s.to_text("months");
-        assert!(text.contains("Log-rank"), "{text}");
-        assert!(text.contains("Follow-up: median"));
+        assert_eq!(s.tests[0].method, "log-rank");
+        assert!(s.followup.median.is_some());
     }
 
     #[test]
@@ -1075,14 +852,6 @@ mod tests {
     }
 
     #[test]
-    fn p_formatting() {
-        assert_eq!(fmt_p(0.0004), "P < 0.001");
-        assert_eq!(fmt_p(0.04567), "P = 0.046");
-        assert_eq!(fmt_num(310.0), "310");
-        assert_eq!(fmt_num(15.614), "15.61");
-    }
-
-    #[test]
     fn empty_data_is_an_error_not_a_panic() {
         assert!(survival_section(&Prepared::default(), &SurvivalOptions::default()).is_err());
     }
@@ -1092,7 +861,7 @@ mod tests {
     /// `summary(f)$table`, `summary(f, times = 365)`, `survdiff(... ~ sex)`,
     /// `survdiff(... ~ sex + strata(ph.ecog))` on rows with ph.ecog.
     fn lung(strata: bool) -> Prepared {
-        let csv = include_str!("../../../tests/data/lung.csv");
+        let csv = include_str!("../../../../../tests/data/lung.csv");
         let mut p = Prepared {
             time_unit: "days".into(),
             ..Prepared::default()
@@ -1161,6 +930,6 @@ mod tests {
         assert!(s.tests[0].stratified);
         assert!(close(s.tests[0].chisq, 10.7950596334964));
         assert!(close(s.tests[0].p, 0.00101771334472415));
-        assert!(s.to_text("days").contains("P = 0.001"));
+        assert_eq!(crate::text::p_phrase(Some(s.tests[0].p)), "P = 0.001");
     }
 }
