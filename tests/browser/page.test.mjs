@@ -47,8 +47,8 @@ test('opens with the example dataset analysed, matching R', async () => {
   assert.match(svg, /Number at risk/);
   assert.match(svg, /Log-rank P = 0\.001/);
   await h.shot('01-example-results');
-  assert.deepEqual(h.foreignRequests(), []);
-  assert.deepEqual(h.consoleErrors, []);
+  assert.deepEqual(await h.foreignRequests(), []);
+  assert.deepEqual(await h.errors(), []);
 });
 
 test('a CSV dropped onto the page is analysed (real drop event)', async () => {
@@ -64,7 +64,7 @@ test('a CSV dropped onto the page is analysed (real drop event)', async () => {
   const tests = await tableCells(page, 'tests');
   assert.equal(tests[0][3], expected.veteran_by_trt.logrank.p.toFixed(3));
   await h.shot('02-dropped-file');
-  assert.deepEqual(h.foreignRequests(), []);
+  assert.deepEqual(await h.foreignRequests(), []);
 });
 
 test('a file that is not a table gives an error in words, not a blank page', async () => {
@@ -89,5 +89,5 @@ test('choosing a file with the file picker works too', async () => {
   await page.selectOption('#group-col', 'sex');
   await page.waitForFunction(() => [...document.querySelectorAll('table[data-table="medians"] td')].some((td) => td.textContent === 'sex = 2'));
   assertMedians(await tableCells(page, 'medians'), expected.lung_by_sex);
-  assert.deepEqual(h.foreignRequests(), []);
+  assert.deepEqual(await h.foreignRequests(), []);
 });

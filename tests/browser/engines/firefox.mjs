@@ -1,0 +1,120 @@
+// Firefox ESR (Debian's firefox-esr) through puppeteer-core over WebDriver BiDi: no
+// geckodriver and no browser download. Every request is recorded from BiDi's network
+// events (`network.beforeRequestSent`, all browsing contexts and the page's workers).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { DomPage, source } from './dom-page.mjs';
+
+export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+
+class FirefoxPage extends DomPage {
+  constructor(page) {
+    super();
+    this.p = page;
+  }
+
+  async _run(src, arg) {
+    // A string expression: BiDi's script.evaluate awaits the promise it returns.
+    return this.p.evaluate(`(${source(src)})(${arg === undefined ? '' : JSON.stringify(arg)})`);
+  }
+
+  async _click(selector) {
+    await this.p.click(selector);
+  }
+
+  async _key(key) {
+    await this.p.keyboard.press(key);
+  }
+
+  async goto(url) {
+    await this.p.goto(url, { waitUntil: 'load' });
+  }
+
+  async reload() {
+    await this.p.reload({ waitUntil: 'load' });
+  }
+
+  async setViewportSize({ width, height }) {
+    await this.p.setViewport({ width, height });
+  }
+
+  async screenshot({ path, fullPage = false }) {
+    await this.p.screenshot({ path, fullPage });
+  }
+
+  locator(selector) {
+    return { screenshot: async ({ path }) => (await this.p.$(selector)).screenshot({ path }) };
+  }
+
+  /** `file` is a path or Playwright's `{ name, mimeType, buffer }`. */
+  async setInputFiles(selector, file) {
+    let dir;
+    let path = file;
+    if (typeof file !== 'string') {
+      dir = mkdtempSync(join(tmpdir(), 'survkit-upload-'));
+      path = join(dir, basename(file.name));
+      writeFileSync(path, file.buffer);
+    }
+    try {
+      await this.waitForSelector(selector, { state: 'attached' });
+      await (await this.p.$(selector)).uploadFile(path);
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Launches Firefox with a fresh profile. Colour scheme and reduced motion cannot be
+ * changed over BiDi while the page runs (puppeteer's emulateMediaFeatures is CDP-only),
+ * so they are preferences fixed at launch.
+ */
+export async function launch({ viewport, colorScheme, reducedMotion, onRequest, onError }) {
+  const prefs = {
+    // 0 = dark, 1 = light: the content's prefers-color-scheme.
+    'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1,
+    'ui.prefersReducedMotion': reducedMotion === 'reduce' ? 1 : 0,
+    // Lets navigator.clipboard.read() run without Firefox's paste context menu (a test-only pref).
+    'dom.events.testing.asyncClipboard': true,
+    'dom.events.asyncClipboard.clipboardItem': true,
+    // Nothing of Firefox's own may reach the network during the privacy test.
+    'app.update.enabled': false,
+    'browser.safebrowsing.malware.enabled': false,
+    'browser.safebrowsing.phishing.enabled': false,
+    'network.captive-portal-service.enabled': false,
+    'network.connectivity-service.enabled': false,
+  };
+  const profile = mkdtempSync(join(tmpdir(), 'survkit-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    extraPrefsFirefox: prefs,
+    defaultViewport: viewport,
+    protocolTimeout: 120_000,
+  });
+  const page = (await browser.pages())[0] || (await browser.newPage());
+  page.on('request', (r) => onRequest(r.url()));
+  // Requests of the page's workers (the wasm engine) are reported on the page's
+  // browsing context too; a dedicated/service worker target also reports its own.
+  browser.on('targetcreated', async (t) => {
+    try {
+      const wp = await t.page();
+      if (wp && wp !== page) wp.on('request', (r) => onRequest(r.url()));
+    } catch {}
+  });
+  page.on('console', (m) => { if (m.type() === 'error') onError(m.text()); });
+  page.on('pageerror', (e) => onError(String(e)));
+  const version = await browser.version();
+  return {
+    page: new FirefoxPage(page),
+    version,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
