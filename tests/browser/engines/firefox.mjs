@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { DomPage, source } from './dom-page.mjs';
+import { recordingProxy } from './proxy.mjs';
 
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
@@ -71,15 +72,33 @@ class FirefoxPage extends DomPage {
  * changed over BiDi while the page runs (puppeteer's emulateMediaFeatures is CDP-only),
  * so they are preferences fixed at launch.
  */
-export async function launch({ viewport, colorScheme, reducedMotion, onRequest, onError }) {
+export async function launch({ viewport, colorScheme, reducedMotion, origin, onRequest, onError }) {
+  // BiDi reports the page's and its dedicated worker's requests, not the service
+  // worker's: all of Firefox's traffic also goes through the recording proxy.
+  const proxy = await recordingProxy(origin, onRequest);
   const prefs = {
+    'network.proxy.type': 1,
+    'network.proxy.http': '127.0.0.1',
+    'network.proxy.http_port': proxy.address().port,
+    'network.proxy.ssl': '127.0.0.1',
+    'network.proxy.ssl_port': proxy.address().port,
+    'network.proxy.no_proxies_on': '',
+    'network.proxy.allow_hijacking_localhost': true,
     // 0 = dark, 1 = light: the content's prefers-color-scheme.
     'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1,
     'ui.prefersReducedMotion': reducedMotion === 'reduce' ? 1 : 0,
     // Lets navigator.clipboard.read() run without Firefox's paste context menu (a test-only pref).
     'dom.events.testing.asyncClipboard': true,
     'dom.events.asyncClipboard.clipboardItem': true,
-    // Nothing of Firefox's own may reach the network during the privacy test.
+    // Firefox's own background traffic would be logged by the proxy as if the page had
+    // made it: switch it off (remote settings, updates, safe browsing, captive portal).
+    'services.settings.server': 'data:,#remote-settings-dummy/v1',
+    'browser.region.network.url': '',
+    'browser.search.update': false,
+    'extensions.update.enabled': false,
+    'extensions.blocklist.enabled': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'toolkit.telemetry.enabled': false,
     'app.update.enabled': false,
     'browser.safebrowsing.malware.enabled': false,
     'browser.safebrowsing.phishing.enabled': false,
@@ -95,17 +114,13 @@ export async function launch({ viewport, colorScheme, reducedMotion, onRequest, 
     extraPrefsFirefox: prefs,
     defaultViewport: viewport,
     protocolTimeout: 120_000,
+    // Release builds ignore services.settings.server unless this is set.
+    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
   });
   const page = (await browser.pages())[0] || (await browser.newPage());
-  page.on('request', (r) => onRequest(r.url()));
-  // Requests of the page's workers (the wasm engine) are reported on the page's
-  // browsing context too; a dedicated/service worker target also reports its own.
-  browser.on('targetcreated', async (t) => {
-    try {
-      const wp = await t.page();
-      if (wp && wp !== page) wp.on('request', (r) => onRequest(r.url()));
-    } catch {}
-  });
+  // Every BiDi network.beforeRequestSent of the session (page and dedicated worker).
+  await browser.connection.send('session.subscribe', { events: ['network.beforeRequestSent'] });
+  browser.connection.on('network.beforeRequestSent', (e) => onRequest(e.request.url));
   page.on('console', (m) => { if (m.type() === 'error') onError(m.text()); });
   page.on('pageerror', (e) => onError(String(e)));
   const version = await browser.version();
@@ -114,6 +129,7 @@ export async function launch({ viewport, colorScheme, reducedMotion, onRequest, 
     version,
     async close() {
       await browser.close();
+      proxy.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };

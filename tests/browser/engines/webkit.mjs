@@ -11,13 +11,13 @@
 //  - console errors: MiniBrowser writes console messages to its stdout
 //    (`--enable-write-console-messages-to-stdout`), which is read here.
 import { spawn } from 'node:child_process';
-import { createServer, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
 import { writeFileSync, mkdtempSync, rmSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { Builder, By, Key } from 'selenium-webdriver';
 import { DomPage, source } from './dom-page.mjs';
+import { recordingProxy } from './proxy.mjs';
 
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER || 'WebKitWebDriver';
 /** Debian's MiniBrowser (package libwebkit2gtk-4.1-0) in /usr/lib/<multiarch triplet>/. */
@@ -126,37 +126,6 @@ async function startXvfb() {
     setTimeout(() => fail(new Error('Xvfb did not report a display within 20 s')), 20_000);
   });
   return { display, stop: () => x.kill() };
-}
-
-/** An HTTP proxy that records every URL and forwards only requests for `allowedOrigin`. */
-async function recordingProxy(allowedOrigin, onRequest) {
-  const allowed = new URL(allowedOrigin);
-  const proxy = createServer((req, res) => {
-    onRequest(req.url);
-    let u;
-    try {
-      u = new URL(req.url);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    if (u.host !== allowed.host) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end('blocked by the survkit test proxy');
-      return;
-    }
-    const up = httpRequest({ host: allowed.hostname, port: allowed.port, method: req.method, path: u.pathname + u.search, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  proxy.on('connect', (req, socket) => {
-    onRequest(`https://${req.url}/`);
-    socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
-  });
-  await new Promise((ok) => proxy.listen(0, '127.0.0.1', ok));
-  return proxy;
 }
 
 export async function launch({ viewport, colorScheme, reducedMotion, origin, onRequest, onError }) {
