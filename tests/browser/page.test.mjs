@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, dropFile, tableCells, ROOT } from './harness.mjs';
+import { open, dropFile, tableCells, settled, ROOT } from './harness.mjs';
 
 const expected = JSON.parse(readFileSync(join(ROOT, 'tests/browser/expected.json'), 'utf8'));
 const fmt = (x) => (x === null || x === undefined ? 'NR' : String(Number(x.toFixed(2))));
@@ -32,6 +32,10 @@ test('opens with the example dataset analysed, matching R', async () => {
   await h.shot('00-loading').catch(() => {});
   await page.goto(`${h.origin}/`);
   await page.waitForSelector('table[data-table="medians"]', { timeout: 30_000 });
+  // The example is shown once ungrouped, then by sex (its settings are applied after it
+  // is read): wait for the second analysis. WebKit is slow enough to catch the first.
+  await settled(page);
+  await page.waitForFunction(() => document.querySelectorAll('table[data-table="medians"] tbody tr').length === 2);
   await page.waitForSelector('#km-svg svg');
   const exp = expected.lung_by_sex;
   assertMedians(await tableCells(page, 'medians'), exp);

@@ -90,6 +90,7 @@ test('usable at 360 px: no horizontal scrolling of the page; dark mode and reduc
     await page.waitForSelector('table[data-table="medians"]');
     await settled(page);
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: window.innerWidth }));
+    if (widths.view !== 360) console.log(`# ${ENGINE}: the narrowest web view this browser window allows is ${widths.view} px (asked for 360)`);
     assert.ok(widths.doc <= widths.view && widths.body <= widths.view, `no horizontal scroll: ${JSON.stringify(widths)}`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, 'rgb(13, 17, 23)', 'dark background in dark mode');
@@ -175,6 +176,19 @@ test('privacy: load, drop, analysis and every export request nothing but the pag
     const own = (await h.allRequests()).filter((u) => u.startsWith(h.origin)).map((u) => new URL(u).pathname);
     for (const p of own) assert.match(p, /^\/(|\?.*|index\.html|app\.js|worker\.js|sw\.js|style\.css|build\.json|pkg\/[\w.]+|data\/[\w.]+)$/, p);
     assert.deepEqual(await h.errors(), []);
+  } finally {
+    await h.close();
+  }
+});
+
+test('the request log catches a request to another origin (so the privacy test can fail)', async () => {
+  // A navigation is not limited by the page's CSP, so it does reach the network layer.
+  // `.invalid` never resolves; Firefox and WebKit send it to the recording proxy (502).
+  const h = await open();
+  try {
+    await h.page.goto('http://survkit-privacy-check.invalid/probe').catch(() => {});
+    const foreign = await h.foreignRequests();
+    assert.ok(foreign.some((u) => u.includes('survkit-privacy-check.invalid')), `recorded: ${JSON.stringify(foreign)}`);
   } finally {
     await h.close();
   }

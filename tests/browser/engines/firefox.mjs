@@ -41,6 +41,10 @@ class FirefoxPage extends DomPage {
     await this.p.setViewport({ width, height });
   }
 
+  viewportSize() {
+    return this.p.viewport();
+  }
+
   async screenshot({ path, fullPage = false }) {
     await this.p.screenshot({ path, fullPage });
   }
@@ -114,10 +118,13 @@ export async function launch({ viewport, colorScheme, reducedMotion, origin, onR
     extraPrefsFirefox: prefs,
     defaultViewport: viewport,
     protocolTimeout: 120_000,
+    timeout: 120_000, // to start: this machine is often busy
     // Release builds ignore services.settings.server unless this is set.
     env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
   });
   const page = (await browser.pages())[0] || (await browser.newPage());
+  // defaultViewport applies to pages opened later, not to the first one.
+  if (viewport) await page.setViewport(viewport);
   // Every BiDi network.beforeRequestSent of the session (page and dedicated worker).
   await browser.connection.send('session.subscribe', { events: ['network.beforeRequestSent'] });
   browser.connection.on('network.beforeRequestSent', (e) => onRequest(e.request.url));

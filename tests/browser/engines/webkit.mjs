@@ -61,14 +61,25 @@ class WebKitPage extends DomPage {
     await this.d.navigate().refresh();
   }
 
-  /** Sizes the window so that the web view (innerWidth × innerHeight) is what was asked. */
+  /**
+   * Sizes the window so that the web view (innerWidth × innerHeight) is what was asked.
+   * MiniBrowser's GTK window has a minimum width (447 px of web view with WebKitGTK
+   * 2.50): narrower requests get that, and `viewportSize()` says what was obtained.
+   */
   async setViewportSize({ width, height }) {
+    let inner;
     for (let i = 0; i < 3; i++) {
       const rect = await this.d.manage().window().getRect();
-      const inner = await this.d.executeScript('return [innerWidth, innerHeight]');
-      if (inner[0] === width && inner[1] === height) return;
+      inner = await this.d.executeScript('return [innerWidth, innerHeight]');
+      if (inner[0] === width && inner[1] === height) break;
       await this.d.manage().window().setRect({ width: rect.width + width - inner[0], height: rect.height + height - inner[1] });
     }
+    inner = await this.d.executeScript('return [innerWidth, innerHeight]');
+    this.viewport = { width: inner[0], height: inner[1] };
+  }
+
+  viewportSize() {
+    return this.viewport;
   }
 
   /** WebDriver screenshots show the viewport: a full page is taken by growing the window. */
@@ -180,7 +191,10 @@ export async function launch({ viewport, colorScheme, reducedMotion, origin, onR
       driver.kill();
       proxy.close();
       xvfb.stop();
-      rmSync(home, { recursive: true, force: true });
+      // MiniBrowser's processes may still be writing their shader cache as they exit.
+      try {
+        rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch {}
     },
   };
 }
