@@ -37,6 +37,10 @@ export const CAN = {
   // Read the clipboard back after the page wrote to it (Firefox: test pref; WebKit:
   // MiniBrowser's --javascript-can-access-clipboard). Kept as a switch for other builds.
   clipboardRead: true,
+  // The page has the keyboard focus, so :focus-visible (the focus ring) can match.
+  // Not in Firefox: headless Firefox never gives a page the focus (document.hasFocus()
+  // is false), and a window on Xvfb without a window manager did not get it either.
+  focusRing: ENGINE !== 'firefox',
 };
 
 /**

@@ -67,7 +67,8 @@ test('keyboard only: every control is reachable with Tab and shows a visible foc
     for (const id of ['file', 'example', 'group-col', 'preset', 'conf-type', 'times', 'fig-ci', 'fig-width', 'save-spec', 'r-script']) {
       assert.ok(seen.has(id), `#${id} reachable with Tab (saw ${[...seen].slice(0, 40).join(', ')})`);
     }
-    assert.deepEqual(noRing, [], 'every focused control shows a focus ring');
+    if (CAN.focusRing) assert.deepEqual(noRing, [], 'every focused control shows a focus ring');
+    else console.log(`# ${ENGINE}: focus rings not checked (the driver cannot give the page the keyboard focus); Tab order checked`);
     // Keyboard can change an option and the results follow.
     await page.focus('#conf-type');
     await page.keyboard.press('ArrowDown');

@@ -81,6 +81,11 @@ export class DomPage {
     }, { selector, state }, { timeout });
   }
 
+  /** Existence only: a truthy stand-in for the element handle, or null. */
+  async $(selector) {
+    return (await this._run((s) => !!document.querySelector(s), selector)) ? { selector } : null;
+  }
+
   async $$eval(selector, fn, arg) {
     return this._run(`({ selector, arg }) => (${source(fn)})([...document.querySelectorAll(selector)], arg)`, { selector, arg });
   }

@@ -7,6 +7,7 @@ import { join, basename } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { DomPage, source } from './dom-page.mjs';
 import { recordingProxy } from './proxy.mjs';
+import { startXvfb } from './xvfb.mjs';
 
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
@@ -110,17 +111,22 @@ export async function launch({ viewport, colorScheme, reducedMotion, origin, onR
     'network.connectivity-service.enabled': false,
   };
   const profile = mkdtempSync(join(tmpdir(), 'survkit-firefox-'));
+  // Headless. The page never gets the keyboard focus this way (document.hasFocus() is
+  // false, so :focus-visible never matches; a window on Xvfb without a window manager
+  // did not get it either): the focus-ring assertion is skipped in Firefox (CAN.focusRing).
+  const headless = process.env.SURVKIT_FIREFOX_HEADFUL !== '1';
+  const xvfb = headless ? { stop() {} } : await startXvfb();
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
-    headless: true,
+    headless,
     userDataDir: profile,
     extraPrefsFirefox: prefs,
     defaultViewport: viewport,
     protocolTimeout: 120_000,
     timeout: 120_000, // to start: this machine is often busy
     // Release builds ignore services.settings.server unless this is set.
-    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
+    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1', ...(xvfb.display ? { DISPLAY: xvfb.display } : {}) },
   });
   const page = (await browser.pages())[0] || (await browser.newPage());
   // defaultViewport applies to pages opened later, not to the first one.
@@ -137,6 +143,7 @@ export async function launch({ viewport, colorScheme, reducedMotion, origin, onR
     async close() {
       await browser.close();
       proxy.close();
+      xvfb.stop();
       rmSync(profile, { recursive: true, force: true });
     },
   };

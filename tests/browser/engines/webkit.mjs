@@ -18,6 +18,7 @@ import { join, basename } from 'node:path';
 import { Builder, By, Key } from 'selenium-webdriver';
 import { DomPage, source } from './dom-page.mjs';
 import { recordingProxy } from './proxy.mjs';
+import { startXvfb } from './xvfb.mjs';
 
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER || 'WebKitWebDriver';
 /** Debian's MiniBrowser (package libwebkit2gtk-4.1-0) in /usr/lib/<multiarch triplet>/. */
@@ -122,21 +123,6 @@ class WebKitPage extends DomPage {
       if (dir) setTimeout(() => rmSync(dir, { recursive: true, force: true }), 5000);
     }
   }
-}
-
-/** A private X display (Xvfb -displayfd picks a free number); tall, for full-page shots. */
-async function startXvfb() {
-  const x = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1920x5000x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-  const display = await new Promise((ok, fail) => {
-    let out = '';
-    x.once('error', (e) => fail(new Error(`cannot start Xvfb (apt-get install xvfb): ${e.message}`)));
-    x.stdio[3].on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) ok(`:${out.trim()}`);
-    });
-    setTimeout(() => fail(new Error('Xvfb did not report a display within 20 s')), 20_000);
-  });
-  return { display, stop: () => x.kill() };
 }
 
 export async function launch({ viewport, colorScheme, reducedMotion, origin, onRequest, onError }) {
