@@ -106,6 +106,7 @@ ensure_wasm_bindgen_cli() {
 
 ensure_node_modules() {
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
+    [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/selenium-webdriver ] ||
     [ package.json -nt node_modules/.package-lock.json ]; then
     echo "== npm install" >&2
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
