@@ -83,9 +83,25 @@ class WebKitPage extends DomPage {
     return this.viewport;
   }
 
+  /**
+   * Waits for two animation frames (5 s at most). WebKitGTK on Xvfb paints lazily, and
+   * a WebDriver screenshot shows the last painted frame: without this, screenshots showed
+   * "Reading lung.csv…" while the page already held the results.
+   */
+  async painted() {
+    await this._run(() => new Promise((ok) => {
+      const t = setTimeout(ok, 5000);
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        clearTimeout(t);
+        ok();
+      }));
+    }));
+  }
+
   /** WebDriver screenshots show the viewport: a full page is taken by growing the window. */
   async screenshot({ path, fullPage = false }) {
     if (!fullPage) {
+      await this.painted();
       writeFileSync(path, Buffer.from(await this.d.takeScreenshot(), 'base64'));
       return;
     }
@@ -93,6 +109,7 @@ class WebKitPage extends DomPage {
     const full = await this.d.executeScript('return Math.min(4800, document.documentElement.scrollHeight)');
     await this.setViewportSize({ width: w, height: Math.max(h, full) });
     try {
+      await this.painted();
       writeFileSync(path, Buffer.from(await this.d.takeScreenshot(), 'base64'));
     } finally {
       await this.setViewportSize({ width: w, height: h });
@@ -103,6 +120,7 @@ class WebKitPage extends DomPage {
     return {
       screenshot: async ({ path }) => {
         const el = await this.d.findElement(By.css(selector));
+        await this.painted();
         writeFileSync(path, Buffer.from(await el.takeScreenshot(true), 'base64'));
       },
     };
