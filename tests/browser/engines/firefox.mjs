@@ -67,7 +67,8 @@ class FirefoxPage extends DomPage {
       await this.waitForSelector(selector, { state: 'attached' });
       await (await this.p.$(selector)).uploadFile(path);
     } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      // Not at once: the page reads the File lazily (file.text() after the change event).
+      if (dir) setTimeout(() => rmSync(dir, { recursive: true, force: true }), 10_000).unref();
     }
   }
 }

@@ -138,7 +138,8 @@ class WebKitPage extends DomPage {
       await this.waitForSelector(selector, { state: 'attached' });
       await this.d.findElement(By.css(selector)).sendKeys(path);
     } finally {
-      if (dir) setTimeout(() => rmSync(dir, { recursive: true, force: true }), 5000);
+      // Not at once: the page reads the File lazily (file.text() after the change event).
+      if (dir) setTimeout(() => rmSync(dir, { recursive: true, force: true }), 10_000).unref();
     }
   }
 }
