@@ -5,10 +5,12 @@
 // WebKitWebDriver) adapters extend this class; Chromium uses Playwright's own Page.
 //
 // Semantics follow Playwright where the tests rely on them: actions wait for their
-// element (30 s), `selectOption`/`fill` set the value and fire `input` + `change` /
+// element (60 s), `selectOption`/`fill` set the value and fire `input` + `change` /
 // `input` as Playwright does, `waitForSelector` waits for `visible` by default.
 
-const DEFAULT_TIMEOUT = 30_000;
+// 60 s, not Playwright's 30: WebKit's first wasm compile on a busy 2-core machine took
+// longer than 30 s once (the first drop of a test file waits for the engine to start).
+const DEFAULT_TIMEOUT = 60_000;
 
 /** Serialises `fn` so that `_run` can call it with one argument in the page. */
 export function source(fn) {
