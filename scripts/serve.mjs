@@ -35,13 +35,35 @@ export const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-/** Starts a server for `dir` on 127.0.0.1:`port` (0 = any free port); resolves to it. */
-export function serve(dir, port) {
+/**
+ * Starts a server for `dir` on 127.0.0.1:`port` (0 = any free port); resolves to it.
+ * For the browser tests only (tests/browser/harness.mjs): `onRequest(req)` sees every
+ * request (the server-side request log, the only one a WebKitWebDriver session has), and
+ * `override(pathname, req)` may answer a request instead of the file system: it returns
+ * `{ status, type, body }`, `'drop'` (destroy the connection: the machine is offline) or
+ * nothing (serve the file as usual).
+ */
+export function serve(dir, port, { onRequest, override } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
       let path = decodeURIComponent(url.pathname);
+      onRequest?.(req);
+      const o = override?.(path, req);
+      if (o === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (o) {
+        res.writeHead(o.status ?? 200, {
+          'content-type': o.type || 'application/octet-stream',
+          'content-security-policy': CSP,
+          'cache-control': 'no-cache',
+        });
+        res.end(o.body);
+        return;
+      }
       if (path.endsWith('/')) path += 'index.html';
       const file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) {

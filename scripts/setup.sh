@@ -242,6 +242,7 @@ ensure_wasm_bindgen_cli() {
 
 ensure_node_modules() {
   if [ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] &&
+    [ -d node_modules/puppeteer-core ] && [ -d node_modules/selenium-webdriver ] &&
     [ -f node_modules/.package-lock.json ] && ! [ package.json -nt node_modules/.package-lock.json ]; then
     return 0
   fi
@@ -249,7 +250,7 @@ ensure_node_modules() {
     setup_error "node_modules is missing and npm is not installed." "Install Node.js 20 and npm, then run: npm ci"
     return 1
   }
-  one_time "npm ci (wasm-opt, playwright-core, axe-core)" "under a minute"
+  one_time "npm ci (wasm-opt; playwright-core, puppeteer-core, selenium-webdriver; axe-core)" "under a minute"
   npm ci --no-audit --no-fund >&2 || {
     setup_error "npm ci failed (see npm's message above)." "Run: npm ci"
     return 1

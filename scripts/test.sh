@@ -3,7 +3,8 @@
 #   0. set-up (installs what is missing, or says what to run)   5. wasm package build
 #   1. the set-up scripts themselves, in a sandbox               6. wasm-bindgen tests in Node
 #   2. rustfmt check    3. clippy, host and wasm32               7. CLI/wasm parity
-#   4. cargo test (host)                                          8. browser tests (Chromium)
+#   4. cargo test (host)                                          8. browser tests, per engine
+#                                            (SURVKIT_ENGINES, default chromium,firefox,webkit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trap 'echo "error: npm test stopped at scripts/test.sh line $LINENO: $BASH_COMMAND" >&2' ERR
@@ -12,7 +13,7 @@ trap 'echo "error: npm test stopped at scripts/test.sh line $LINENO: $BASH_COMMA
 start=$(date +%s)
 step() { printf '\n=== %s (%ss)\n' "$1" "$(($(date +%s) - start))"; }
 
-step "set-up: toolchains, wasm-bindgen-cli, npm packages, Chromium, R"
+step "set-up: toolchains, wasm-bindgen-cli, npm packages, browsers ($SURVKIT_ENGINES), R"
 setup_main all
 wasm_bindgen_paths
 
@@ -42,7 +43,10 @@ step "CLI and wasm parity (Node)"
 cargo build -p survkit-cli
 node --test tests/parity/
 
-step "browser tests (Chromium)"
-node --test --test-concurrency=1 tests/browser/
+IFS=, read -r -a engines <<<"$SURVKIT_ENGINES"
+for engine in "${engines[@]}"; do
+  step "browser tests ($engine)"
+  SURVKIT_ENGINE=$engine node --test --test-concurrency=1 tests/browser/
+done
 
 step "done"

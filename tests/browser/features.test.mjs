@@ -5,12 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, dropFile, tableCells, downloadOf, settled, ROOT } from './harness.mjs';
+import { open, dropFile, dropGenerated, tableCells, downloadOf, settled, ROOT, CAN, ENGINE } from './harness.mjs';
 
 let h;
 before(async () => {
   h = await open();
-  await h.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await h.grantClipboard();
 });
 after(async () => {
   await h?.close();
@@ -114,7 +114,7 @@ test('options reach the engine: CI level, times, RMST, reference group, figure o
   await page.selectOption('#conf-level', '0.95');
   await page.fill('#times', '');
   await settled(page);
-  assert.deepEqual(h.consoleErrors, []);
+  assert.deepEqual(await h.errors(), []);
 });
 
 test('Cox: univariable and multivariable tables, forest, cumulative hazard and log(-log) figures', async () => {
@@ -194,6 +194,10 @@ test('tables: CSV and Markdown downloads, copy as formatted HTML', async () => {
   await page.bringToFront();
   await page.click('[data-table-box="medians"] [data-copy]');
   await page.waitForSelector('[data-table-box="medians"] [data-copy][data-copied="yes"]');
+  if (!CAN.clipboardRead) {
+    console.log(`# ${ENGINE}: the copied HTML is not read back (the driver cannot read the clipboard); the page reported the copy as done`);
+    return;
+  }
   const html = await page.evaluate(async () => {
     const items = await navigator.clipboard.read();
     return items[0].types.includes('text/html') ? (await items[0].getType('text/html')).text() : '';
@@ -237,14 +241,11 @@ test('long work shows progress and can be cancelled; the page keeps working', as
   await page.goto(`${h.origin}/?test-delay-ms=10000`);
   await page.waitForSelector('table[data-table="medians"]', { timeout: 60_000 });
   // 300 000 rows, made inside the page (passing megabytes through the test protocol is slow).
-  const dt = await page.evaluateHandle(() => {
+  await dropGenerated(page, '#drop', 'big.csv', () => {
     const rows = ['time,status,arm'];
     for (let i = 0; i < 300_000; i++) rows.push(`${((i * 7919) % 3650) + 1},${i % 3 === 0 ? 0 : 1},${i % 2 ? 'A' : 'B'}`);
-    const d = new DataTransfer();
-    d.items.add(new File([rows.join('\n')], 'big.csv', { type: 'text/csv' }));
-    return d;
+    return rows.join('\n');
   });
-  await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
   await page.waitForFunction(() => document.querySelector('#source')?.textContent.includes('big.csv'), null, { timeout: 60_000 });
   await page.selectOption('#group-col', 'arm');
   await page.waitForSelector('#cancel:not([hidden])', { timeout: 20_000 });
@@ -256,7 +257,7 @@ test('long work shows progress and can be cancelled; the page keeps working', as
   await page.selectOption('#group-col', '');
   await settled(page);
   await page.waitForSelector('table[data-table="medians"]');
-  assert.deepEqual(h.foreignRequests(), []);
+  assert.deepEqual(await h.foreignRequests(), []);
   await page.goto(`${h.origin}/`); // back to undelayed analyses for the next tests
   await page.waitForSelector('table[data-table="medians"]');
 });
@@ -299,10 +300,11 @@ test('an endpoint from dates (start date, end date, fallback end date) and a str
 });
 
 test('an engine that cannot start is reported in words, not a frozen page', async () => {
-  const h2 = await open({ contextOptions: { serviceWorkers: 'block' } });
+  const h2 = await open();
   try {
     const { page } = h2;
-    await page.route('**/pkg/survkit_wasm_bg.wasm', (r) => r.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }));
+    // Answered by the test server (every engine, and the service worker's fetch too).
+    h2.override('/pkg/survkit_wasm_bg.wasm', { status: 200, type: 'application/wasm', body: Buffer.from('not wasm') });
     await page.goto(`${h2.origin}/`);
     await page.waitForSelector('#error:not([hidden])', { timeout: 30_000 });
     assert.match(await page.textContent('#error'), /analysis engine could not start/);

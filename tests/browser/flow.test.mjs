@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { open, dropFile, tableCells, downloadOf, settled, ROOT } from './harness.mjs';
+import { open, dropFile, tableCells, downloadOf, settled, ROOT, CAN, ENGINE } from './harness.mjs';
 
 const R = JSON.parse(readFileSync(join(ROOT, 'tests/browser/r/pbc_flow.json'), 'utf8'));
 const na = (x) => (x === 'NA' || x === null || x === undefined ? null : x);
@@ -21,7 +21,7 @@ const ratio = (x) => (Math.abs(x) < 0.1 ? x.toFixed(3) : x.toFixed(2));
 let h;
 before(async () => {
   h = await open();
-  await h.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await h.grantClipboard();
 });
 after(async () => {
   await h?.close();
@@ -53,10 +53,9 @@ test('full flow on pbc.csv, numbers checked against R', async () => {
   // 2. The event coding: status has 0, 1 and 2. Say it in words: 2 = death is the event;
   //    0 and 1 (transplant) are censored.
   await page.waitForSelector('#coding-editor');
-  const sel = async (v) => page.$(`#coding-editor select[data-value="${v}"]`);
   await page.evaluate(() => (document.querySelector('#coding-editor').open = true));
   for (const [v, m] of [['2', 'event'], ['0', 'censored'], ['1', 'censored']]) {
-    await (await sel(v)).selectOption(m);
+    await page.selectOption(`#coding-editor select[data-value="${v}"]`, m);
     await settled(page);
   }
   await page.waitForFunction(() => /event = 2 \(/.test(document.querySelector('#event-coding').textContent));
@@ -120,11 +119,15 @@ test('full flow on pbc.csv, numbers checked against R', async () => {
   await page.bringToFront();
   await page.click('[data-table-box="multivariable"] [data-copy]');
   await page.waitForSelector('[data-table-box="multivariable"] [data-copy][data-copied="yes"]');
-  const html = await page.evaluate(async () => {
-    const items = await navigator.clipboard.read();
-    return (await items[0].getType('text/html')).text();
-  });
-  assert.match(html, /<table[\s\S]*age/);
+  if (CAN.clipboardRead) {
+    const html = await page.evaluate(async () => {
+      const items = await navigator.clipboard.read();
+      return (await items[0].getType('text/html')).text();
+    });
+    assert.match(html, /<table[\s\S]*age/);
+  } else {
+    console.log(`# ${ENGINE}: the copied HTML is not read back (the driver cannot read the clipboard); the page reported the copy as done`);
+  }
 
   // 8. Reproduce in R: the downloaded script, run on the same file, prints R's numbers.
   const r = await downloadOf(page, '#r-script');
@@ -150,6 +153,6 @@ test('full flow on pbc.csv, numbers checked against R', async () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  assert.deepEqual(h.foreignRequests(), []);
-  assert.deepEqual(h.consoleErrors, []);
+  assert.deepEqual(await h.foreignRequests(), []);
+  assert.deepEqual(await h.errors(), []);
 });

@@ -52,5 +52,5 @@ test('a European Windows-1252 export with dates and Dead/Alive matches the clean
   const coding = await h.page.textContent('body');
   assert.match(coding, /event = Dead \(\d+ rows?\); censored = Alive \(\d+ rows?\)/);
   await h.shot('50-european-csv');
-  assert.deepEqual(h.foreignRequests(), []);
+  assert.deepEqual(await h.foreignRequests(), []);
 });

@@ -38,5 +38,5 @@ test('cox.zph table and Schoenfeld residual figure match R', async () => {
   const svg = await page.innerHTML('#schoenfeld-svg-0');
   assert.match(svg, /Beta\(t\) for age/);
   assert.match(svg, /Beta\(t\) for sex/);
-  assert.deepEqual(h.foreignRequests(), []);
+  assert.deepEqual(await h.foreignRequests(), []);
 });

@@ -109,13 +109,15 @@ echo "cargo $*" >> ${log}`);
     script(join(bin, 'npm'), `
 echo "npm $*" >> ${log}
 ${fail ? 'exit 1' : ''}
-mkdir -p node_modules/.bin node_modules/playwright-core
+mkdir -p node_modules/.bin node_modules/playwright-core node_modules/puppeteer-core node_modules/selenium-webdriver
 printf '#!/bin/bash\\n' > node_modules/.bin/wasm-opt; chmod +x node_modules/.bin/wasm-opt
 touch node_modules/.package-lock.json`);
   }
   if (missing !== 'node_modules') {
     mkdirSync(join(repo, 'node_modules', '.bin'), { recursive: true });
-    mkdirSync(join(repo, 'node_modules', 'playwright-core'), { recursive: true });
+    for (const m of ['playwright-core', 'puppeteer-core', 'selenium-webdriver']) {
+      mkdirSync(join(repo, 'node_modules', m), { recursive: true });
+    }
     script(join(repo, 'node_modules', '.bin', 'wasm-opt'), '');
     writeFileSync(join(repo, 'node_modules', '.package-lock.json'), '{}');
   }

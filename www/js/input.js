@@ -35,8 +35,19 @@ export async function loadBytes(bytes, name, { keepSpec = false } = {}) {
   }
 }
 
+// Issue 15: the largest file the page reads, the same in every engine. The file's bytes
+// are copied into the engine's wasm32 memory (4 GiB at most in Chromium, Firefox and
+// WebKit alike) and the table parsed from them needs about as much again. Checked before
+// reading, so a too-large file is refused at once instead of freezing or crashing the tab.
+const MAX_FILE_BYTES = 2 * 1024 ** 3 - 1;
+
 export async function loadFile(file) {
   if (!file) return;
+  if (file.size > MAX_FILE_BYTES) {
+    const gb = (n) => (n / 1024 ** 3).toFixed(1);
+    throw new Error(`${file.name} is ${gb(file.size)} GB: this page can read files up to 2 GB (the browser cannot hold more). ` +
+      'Use the command-line tool, which streams files of any size: survkit analyze FILE --time COL --event COL (see the README).');
+  }
   await loadBytes(await file.arrayBuffer(), file.name);
 }
 
