@@ -115,6 +115,9 @@ function wire() {
 async function main() {
   startWorker();
   wire();
+  // The drop zone and controls now listen: tests (and anything scripting the page) wait
+  // for this mark, since WebKitWebDriver can hand back a page before its modules ran.
+  document.documentElement.dataset.wired = 'true';
   if ('serviceWorker' in navigator && location.protocol !== 'file:') {
     navigator.serviceWorker.register('sw.js').catch(() => {});
   }

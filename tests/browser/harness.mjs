@@ -150,7 +150,13 @@ export async function open({ dir = 'www', viewport = { width: 1280, height: 720 
  * Drops a file onto `selector` with a real DataTransfer and real dragenter, dragover
  * and drop events, built in the page (the same in every engine).
  */
+/** Waits until the page's listeners are attached (app.js sets `data-wired` on <html>). */
+async function wired(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.wired === 'true');
+}
+
 export async function dropFile(page, selector, name, bytes, type = 'text/csv') {
+  await wired(page);
   await page.evaluate(({ selector, name, b64, type }) => {
     const bin = atob(b64);
     const data = new Uint8Array(bin.length);
@@ -169,6 +175,7 @@ export async function dropFile(page, selector, name, bytes, type = 'text/csv') {
  * driver protocol are slow); `make` must be self-contained.
  */
 export async function dropGenerated(page, selector, name, make) {
+  await wired(page);
   await page.evaluate(`(() => {
     const text = (${make.toString()})();
     const dt = new DataTransfer();
