@@ -46,7 +46,13 @@ node --test tests/parity/
 IFS=, read -r -a engines <<<"$SURVKIT_ENGINES"
 for engine in "${engines[@]}"; do
   step "browser tests ($engine)"
-  SURVKIT_ENGINE=$engine node --test --test-concurrency=1 tests/browser/
+  if ! SURVKIT_ENGINE=$engine node --test --test-concurrency=1 tests/browser/; then
+    # Known flake (docs/testing.md): WebKit's Selenium adapter can meet a re-rendered
+    # element ("Node with identifier ... was not found"). One re-run, said out loud; a
+    # second failure fails npm test.
+    step "FLAKY: browser tests ($engine) failed once; running them again"
+    SURVKIT_ENGINE=$engine node --test --test-concurrency=1 tests/browser/
+  fi
 done
 
 step "done"
